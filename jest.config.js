@@ -1,0 +1,30 @@
+/** @type {import('jest').Config} */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/apps/', '<rootDir>/libs/', '<rootDir>/test/'],
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@app/wechat-auth(|/.*)$': '<rootDir>/libs/wechat-auth/src$1',
+    '^@app/wechat-sandbox(|/.*)$': '<rootDir>/libs/wechat-sandbox/src$1',
+    '^@app/wechatpay-notify(|/.*)$': '<rootDir>/libs/wechatpay-notify/src$1',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/'],
+  maxWorkers: 2,
+  testTimeout: 30000,
+};

@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AccessTokenRefreshError } from '../errors/access-token-refresh.error';
+import { WechatApiError } from '../errors/wechat-api.error';
+import { WechatUnexpectedResponseError } from '../errors/wechat-transport.error';
+import { WechatError } from '../errors/wechat.error';
+import type {
+  ResolvedWechatApp,
+  ResolvedWechatAuthOptions,
+} from '../interfaces/resolved-options.interface';
+import { WechatTransport, type WechatResponseBody } from '../client/wechat-transport';
+import { WECHAT_AUTH_RESOLVED_OPTIONS } from '../wechat-auth.internal-constants';
+import { externalTokenMessage } from '../wechat-auth.messages';
+
+/** A token fresh from its source. `lifetimeMs` undefined: do not cache it. */
+export interface FetchedAccessToken {
+  accessToken: string;
+  lifetimeMs?: number;
+}
+
+const STABLE_TOKEN_PATH = '/cgi-bin/stable_token';
+const CLASSIC_TOKEN_PATH = '/cgi-bin/token';
+
+/** Fetches a token from its source: stable_token, token, or the external source. */
+@Injectable()
+export class AccessTokenFetcher {
+  private readonly logger = new Logger(AccessTokenFetcher.name);
+
+  constructor(
+    private readonly transport: WechatTransport,
+    @Inject(WECHAT_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWechatAuthOptions,
+  ) {}
+
+  /**
+   * @param forceRefresh stable mode only: asks WeChat to invalidate the current token (20/day).
+   * @throws AccessTokenRefreshError
+   */
+  async fetch(app: ResolvedWechatApp, forceRefresh = false): Promise<FetchedAccessToken> {
+    try {
+      const token = await this.fromSource(app, forceRefresh);
+      this.options.hooks.onTokenFetch?.({
+        appId: app.appId,
+        mode: app.tokenMode,
+        outcome: 'success',
+      });
+      this.logger.debug(
+        `Fetched a ${app.tokenMode} access_token for ${app.appId}` +
+          (token.lifetimeMs === undefined
+            ? ''
+            : `, valid ${Math.round(token.lifetimeMs / 1000)} s`),
+      );
+      return token;
+    } catch (error) {
+      const failure =
+        error instanceof WechatApiError
+          ? new AccessTokenRefreshError(app.appId, error.errcode, error.errmsg, error.path)
+          : error;
+      this.options.hooks.onTokenFetch?.({
+        appId: app.appId,
+        mode: app.tokenMode,
+        outcome: 'error',
+        errcode: failure instanceof WechatApiError ? failure.errcode : undefined,
+      });
+      this.logger.error(failure instanceof Error ? failure.message : 'token fetch failed');
+      throw failure;
+    }
+  }
+
+  private async fromSource(
+    app: ResolvedWechatApp,
+    forceRefresh: boolean,
+  ): Promise<FetchedAccessToken> {
+    switch (app.tokenMode) {
+      case 'stable':
+        return this.parse(
+          STABLE_TOKEN_PATH,
+          await this.transport.send({
+            method: 'POST',
+            baseUrl: app.apiBaseUrl,
+            path: STABLE_TOKEN_PATH,
+            body: {
+              grant_type: 'client_credential',
+              appid: app.appId,
+              secret: app.secret,
+              force_refresh: forceRefresh,
+            },
+          }),
+        );
+      case 'classic':
+        return this.parse(
+          CLASSIC_TOKEN_PATH,
+          await this.transport.send({
+            method: 'GET',
+            baseUrl: app.apiBaseUrl,
+            path: CLASSIC_TOKEN_PATH,
+            query: { grant_type: 'client_credential', appid: app.appId, secret: app.secret },
+          }),
+        );
+      case 'external':
+        return this.fromExternal(app);
+      case 'cloud':
+        throw new WechatError(`app ${app.appId || '(cloud)'} uses Cloud Hosting and has no token`);
+    }
+  }
+
+  private async fromExternal(app: ResolvedWechatApp): Promise<FetchedAccessToken> {
+    let answer: Awaited<ReturnType<NonNullable<ResolvedWechatApp['externalToken']>>>;
+    try {
+      answer = await app.externalToken!(app.appId);
+    } catch (error) {
+      const detail = error instanceof Error ? error.name : 'rejected';
+      throw new WechatError(externalTokenMessage(app.appId, detail));
+    }
+    const token = typeof answer === 'string' ? { accessToken: answer } : answer;
+    if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
+      throw new WechatError(externalTokenMessage(app.appId, 'it returned no token'));
+    }
+    return {
+      accessToken: token.accessToken,
+      lifetimeMs: token.expiresIn === undefined ? undefined : token.expiresIn * 1000,
+    };
+  }
+
+  private parse(path: string, body: WechatResponseBody): FetchedAccessToken {
+    if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
+      throw new WechatUnexpectedResponseError(path, 'no access_token/expires_in');
+    }
+    return { accessToken: body.access_token, lifetimeMs: body.expires_in * 1000 };
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Supplies access tokens. Abstract class, so it is both the type and the injection token:
+ * inject `AccessTokenProvider`, swap it with the `accessTokenProvider` option or
+ * `overrideProvider(AccessTokenProvider)`.
+ *
+ * @publicApi
+ */
+export abstract class AccessTokenProvider {
+  /**
+   * A valid access token of `appId` (default: the first configured app).
+   * @throws AccessTokenRefreshError when WeChat refuses to issue one
+   */
+  abstract getAccessToken(appId?: string): Promise<string>;
+
+  /**
+   * Called after WeChat rejected `accessToken` (40001/40014/42001): forget it, but only if it is
+   * still the current one, so a token someone else already replaced is not dropped.
+   */
+  abstract invalidate(accessToken: string, appId?: string): Promise<void>;
+}

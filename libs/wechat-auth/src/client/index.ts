@@ -1,0 +1,1 @@
+export * from './wechat-api.client';

@@ -1,0 +1,192 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { AxiosError, type AxiosResponse } from 'axios';
+import type { Agent } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { catchError, firstValueFrom, map, of } from 'rxjs';
+import { createWechatApiError, WechatApiError } from '../errors/wechat-api.error';
+import {
+  WechatDeadlineExceededError,
+  WechatHttpError,
+  WechatNetworkError,
+  WechatUnexpectedResponseError,
+} from '../errors/wechat-transport.error';
+import type { WechatError } from '../errors/wechat.error';
+import type { ResolvedWechatAuthOptions } from '../interfaces/resolved-options.interface';
+import { MINUTE_QUOTA_ERRCODE, SYSTEM_BUSY_ERRCODE } from '../wechat-auth.constants';
+import {
+  WECHAT_AUTH_HTTP_SERVICE,
+  WECHAT_AUTH_RESOLVED_OPTIONS,
+} from '../wechat-auth.internal-constants';
+import { backoffDelay, untilNextMinute } from './backoff';
+import { encodeQuery, redactSecrets } from './redact';
+
+/** One request to a WeChat API. */
+export interface WechatRequest {
+  method: 'GET' | 'POST';
+  baseUrl: string;
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  deadline?: number;
+}
+
+/** A WeChat answer whose errcode is 0 or absent. */
+export interface WechatResponseBody {
+  errcode?: number;
+  errmsg?: string;
+  [field: string]: unknown;
+}
+
+type Attempt =
+  | { ok: true; body: WechatResponseBody }
+  | { ok: false; error: WechatError; retryable: boolean; waitForNextMinute?: boolean };
+
+/**
+ * Sends requests to WeChat and applies the retry policy: `-1`, HTTP 5xx, timeouts and connection
+ * errors are retried with backoff (until the deadline when one is given); `45011` waits for the
+ * next minute when the deadline allows; every other errcode is final. Knows nothing of tokens.
+ */
+@Injectable()
+export class WechatTransport implements OnApplicationShutdown {
+  private readonly logger = new Logger(WechatTransport.name);
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    @Inject(WECHAT_AUTH_HTTP_SERVICE) private readonly http: HttpService,
+    @Inject(WECHAT_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWechatAuthOptions,
+  ) {}
+
+  /**
+   * @throws WechatApiError for a non-zero errcode, WechatHttpError, WechatNetworkError,
+   * WechatUnexpectedResponseError, WechatDeadlineExceededError
+   */
+  async send(request: WechatRequest): Promise<WechatResponseBody> {
+    const { maxAttempts, baseDelayMs, maxDelayMs } = this.options.retry;
+    const { deadline } = request;
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline === undefined ? Infinity : deadline - Date.now();
+      if (remaining <= 0 && attempt === 1) {
+        throw new WechatDeadlineExceededError(request.path);
+      }
+      const outcome = await this.attempt(request, Math.min(this.options.timeoutMs, remaining));
+      if (outcome.ok) {
+        return outcome.body;
+      }
+      const withinAttempts = deadline !== undefined || attempt < maxAttempts;
+      const delay = outcome.waitForNextMinute
+        ? untilNextMinute(Date.now())
+        : backoffDelay(attempt, baseDelayMs, maxDelayMs);
+      const fitsDeadline = deadline === undefined || Date.now() + delay < deadline;
+      const minuteWaitAllowed = !outcome.waitForNextMinute || deadline !== undefined;
+      if (!outcome.retryable || !withinAttempts || !fitsDeadline || !minuteWaitAllowed) {
+        throw outcome.error;
+      }
+      if (this.shutdown.signal.aborted) {
+        throw outcome.error;
+      }
+      this.logger.warn(
+        `${request.path} attempt ${attempt} failed (${describeFailure(outcome.error)}); retrying in ${delay} ms`,
+      );
+      try {
+        await sleep(delay, undefined, { signal: this.shutdown.signal });
+      } catch {
+        throw outcome.error;
+      }
+    }
+  }
+
+  private async attempt(request: WechatRequest, timeoutMs: number): Promise<Attempt> {
+    const query = request.query ? encodeQuery(request.query) : '';
+    const url = `${request.baseUrl}${request.path}${query ? `?${query}` : ''}`;
+    const outcome = await firstValueFrom(
+      this.http
+        .request<unknown>({
+          method: request.method,
+          url,
+          data: request.body,
+          timeout: Math.max(1, Math.floor(timeoutMs)),
+          signal: this.shutdown.signal,
+          validateStatus: () => true,
+          responseType: 'json',
+        })
+        .pipe(
+          map((response) => this.interpret(request.path, response)),
+          catchError((error: unknown) => of(this.networkFailure(request.path, error))),
+        ),
+    );
+    this.report(request.path, outcome);
+    return outcome;
+  }
+
+  private interpret(path: string, response: AxiosResponse<unknown>): Attempt {
+    if (response.status >= 500) {
+      return { ok: false, error: new WechatHttpError(path, response.status), retryable: true };
+    }
+    if (response.status < 200 || response.status >= 300) {
+      return { ok: false, error: new WechatHttpError(path, response.status), retryable: false };
+    }
+    const body = response.data;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      const error = new WechatUnexpectedResponseError(path, 'the body is not a JSON object');
+      return { ok: false, error, retryable: false };
+    }
+    const answer = body as WechatResponseBody;
+    const errcode = typeof answer.errcode === 'number' ? answer.errcode : 0;
+    if (errcode === 0) {
+      return { ok: true, body: answer };
+    }
+    const errmsg = typeof answer.errmsg === 'string' ? answer.errmsg : '';
+    const error = createWechatApiError(errcode, errmsg, path);
+    return {
+      ok: false,
+      error,
+      retryable: errcode === SYSTEM_BUSY_ERRCODE || errcode === MINUTE_QUOTA_ERRCODE,
+      waitForNextMinute: errcode === MINUTE_QUOTA_ERRCODE,
+    };
+  }
+
+  private networkFailure(path: string, error: unknown): Attempt {
+    // Axios errors carry the request (URL with access_token, stable_token body with the secret):
+    // keep only the code and a redacted message.
+    const code = error instanceof AxiosError ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
+    const detail = redactSecrets(error instanceof Error ? error.message : String(error));
+    return { ok: false, error: new WechatNetworkError(path, code, detail), retryable: true };
+  }
+
+  private report(path: string, outcome: Attempt): void {
+    const hook = this.options.hooks.onApiAttempt;
+    if (!hook) {
+      return;
+    }
+    if (outcome.ok) {
+      hook({ path, outcome: 'ok' });
+    } else if (outcome.error instanceof WechatApiError) {
+      hook({ path, outcome: 'errcode', errcode: outcome.error.errcode });
+    } else if (outcome.error instanceof WechatHttpError) {
+      hook({ path, outcome: 'http', status: outcome.error.status });
+    } else {
+      hook({ path, outcome: 'network' });
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.shutdown.abort();
+    const defaults = this.http.axiosRef.defaults;
+    (defaults.httpAgent as Agent | undefined)?.destroy();
+    (defaults.httpsAgent as Agent | undefined)?.destroy();
+  }
+}
+
+function describeFailure(error: WechatError): string {
+  if (error instanceof WechatApiError) {
+    return `errcode ${error.errcode}`;
+  }
+  if (error instanceof WechatHttpError) {
+    return `HTTP ${error.status}`;
+  }
+  if (error instanceof WechatNetworkError) {
+    return error.code;
+  }
+  return error.name;
+}

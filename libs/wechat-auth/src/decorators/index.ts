@@ -1,0 +1,1 @@
+export * from './inject-wechat-auth-options.decorator';

@@ -1,0 +1,50 @@
+import { apiErrorMessage } from '../wechat-auth.messages';
+import { WechatError } from './wechat.error';
+
+const RID = /\s*rid:\s*([0-9a-zA-Z-]+)\s*$/;
+
+/**
+ * WeChat answered with a non-zero `errcode` that was not retried or survived its retries.
+ *
+ * @publicApi
+ */
+export class WechatApiError extends WechatError {
+  /** WeChat's request id (the ` rid: ...` suffix of errmsg), for WeChat support. */
+  readonly rid?: string;
+
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+    /** The API path, e.g. `/wxa/getpaidunionid`. */
+    readonly path: string,
+    message?: string,
+  ) {
+    super(message ?? apiErrorMessage(path, errcode, errmsg));
+    this.rid = RID.exec(errmsg)?.[1];
+  }
+}
+
+/** `40003`: the openid is wrong or is not the payer. @publicApi */
+export class WechatInvalidOpenidError extends WechatApiError {}
+
+/** `89002`: the mini program is not bound to an Open Platform account. @publicApi */
+export class WechatOpenPlatformNotBoundError extends WechatApiError {}
+
+/** `89300`: invalid trade (wrong pairing, or outside the 5-minute window). @publicApi */
+export class WechatInvalidTradeError extends WechatApiError {}
+
+const API_ERROR_CLASSES: Record<number, typeof WechatApiError> = {
+  40003: WechatInvalidOpenidError,
+  89002: WechatOpenPlatformNotBoundError,
+  89300: WechatInvalidTradeError,
+};
+
+/** Builds the most specific error class for `errcode`. */
+export function createWechatApiError(
+  errcode: number,
+  errmsg: string,
+  path: string,
+): WechatApiError {
+  const ErrorClass = API_ERROR_CLASSES[errcode] ?? WechatApiError;
+  return new ErrorClass(errcode, errmsg, path);
+}

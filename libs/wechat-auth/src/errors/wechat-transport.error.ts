@@ -1,0 +1,45 @@
+import {
+  deadlinePassedMessage,
+  httpErrorMessage,
+  networkErrorMessage,
+  unexpectedResponseMessage,
+} from '../wechat-auth.messages';
+import { WechatError } from './wechat.error';
+
+/** WeChat answered a non-2xx HTTP status (5xx ones survived their retries). @publicApi */
+export class WechatHttpError extends WechatError {
+  constructor(
+    readonly path: string,
+    readonly status: number,
+  ) {
+    super(httpErrorMessage(path, status));
+  }
+}
+
+/** Timeout, connection refused or reset (after retries). `code` is Node's/axios' code. @publicApi */
+export class WechatNetworkError extends WechatError {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(networkErrorMessage(path, detail));
+  }
+}
+
+/** WeChat answered 2xx with something that is not the expected JSON. @publicApi */
+export class WechatUnexpectedResponseError extends WechatError {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(unexpectedResponseMessage(path, detail));
+  }
+}
+
+/** The call's deadline had passed before the first attempt, so WeChat was not called. @publicApi */
+export class WechatDeadlineExceededError extends WechatError {
+  constructor(readonly path: string) {
+    super(deadlinePassedMessage(path));
+  }
+}

@@ -1,0 +1,22 @@
+export * from './access-token';
+export * from './client';
+export * from './decorators';
+export {
+  AccessTokenRefreshError,
+  WechatApiError,
+  WechatAuthConfigError,
+  WechatDeadlineExceededError,
+  WechatError,
+  WechatHttpError,
+  WechatInvalidOpenidError,
+  WechatInvalidTradeError,
+  WechatNetworkError,
+  WechatOpenPlatformNotBoundError,
+  WechatUnexpectedResponseError,
+  WechatValidationError,
+  type AccessTokenRefreshFailure,
+} from './errors';
+export * from './interfaces';
+export * from './paid-union-id.service';
+export * from './wechat-auth.constants';
+export * from './wechat-auth.module';

@@ -1,0 +1,32 @@
+interface PaidUnionIdQueryBase {
+  /** The payer's openid under the mini program. */
+  openid: string;
+  /** Which configured mini program calls; defaults to the first one. */
+  appId?: string;
+}
+
+/** Look the payment up by WeChat Pay order number. @publicApi */
+export interface PaidUnionIdByTransactionId extends PaidUnionIdQueryBase {
+  transactionId: string;
+  mchId?: never;
+  outTradeNo?: never;
+}
+
+/** Look the payment up by merchant id and merchant order number. @publicApi */
+export interface PaidUnionIdByOutTradeNo extends PaidUnionIdQueryBase {
+  mchId: string;
+  outTradeNo: string;
+  transactionId?: never;
+}
+
+/** Exactly one selector: `transactionId`, or `mchId` + `outTradeNo`. @publicApi */
+export type PaidUnionIdQuery = PaidUnionIdByTransactionId | PaidUnionIdByOutTradeNo;
+
+/** Per-call options. @publicApi */
+export interface WechatCallOptions {
+  /**
+   * Epoch ms after which no attempt starts and no retry is scheduled, e.g. the payment's
+   * `success_time` + 5 minutes. Without it the module's retry policy applies.
+   */
+  deadline?: number;
+}

@@ -1,0 +1,119 @@
+import type { ConfigurableModuleAsyncOptions, Type } from '@nestjs/common';
+import type { AccessTokenProvider } from '../access-token/access-token.provider';
+import type { AccessTokenStore } from './access-token-store.interface';
+import type { WechatAuthHooks } from './wechat-auth-hooks.interface';
+
+/**
+ * How an app obtains its access_token.
+ * - `stable`: `POST /cgi-bin/stable_token` (WeChat's recommendation; safe from many instances).
+ * - `classic`: `GET /cgi-bin/token` (each fetch replaces the previous token after 5 minutes).
+ * - `cloud`: WeChat Cloud Hosting open-API service: no token is sent at all.
+ * - `external`: the token comes from `externalToken` (a central token service, or a third-party
+ *   platform's `authorizer_access_token`).
+ *
+ * @publicApi
+ */
+export type WechatTokenMode = 'stable' | 'classic' | 'cloud' | 'external';
+
+/** A token handed over by an external source. @publicApi */
+export interface ExternalAccessToken {
+  accessToken: string;
+  /** Seconds the token stays valid; without it the token is asked for again on every call. */
+  expiresIn?: number;
+}
+
+/** Returns the current token of `appId` from somewhere else (e.g. a central token service). @publicApi */
+export type ExternalTokenSource = (appId: string) => Promise<string | ExternalAccessToken>;
+
+/** One mini program. @publicApi */
+export interface WechatAppOptions {
+  /** Mini program appid (`wx` + 16 characters). Optional in `cloud` mode. */
+  appId?: string;
+  /** AppSecret; required for `stable` and `classic`. Never logged. */
+  secret?: string;
+  /**
+   * @default 'stable'
+   */
+  tokenMode?: WechatTokenMode;
+  /**
+   * WeChat API origin for this app.
+   * @default the module's `apiBaseUrl`; `http://api.weixin.qq.com` in `cloud` mode
+   */
+  apiBaseUrl?: string;
+  /** Token source for `external` mode (or swap the whole provider with `accessTokenProvider`). */
+  externalToken?: ExternalTokenSource;
+}
+
+/** Retry policy for transient failures (`-1`, HTTP 5xx, timeouts, connection errors). @publicApi */
+export interface WechatRetryOptions {
+  /**
+   * Attempts per call when the caller gives no `deadline` (with a deadline, attempts continue
+   * until the deadline).
+   * @default 4
+   */
+  maxAttempts?: number;
+  /**
+   * First backoff delay; doubles on each retry, with jitter.
+   * @default 200
+   */
+  baseDelayMs?: number;
+  /**
+   * Upper bound of one backoff delay.
+   * @default 3000
+   */
+  maxDelayMs?: number;
+}
+
+/**
+ * Options of `WechatAuthModule.forRoot()`. Either the single-app shorthand (`appId`, `secret`,
+ * `tokenMode`) or `apps`.
+ *
+ * @publicApi
+ */
+export interface WechatAuthModuleOptions extends WechatAppOptions {
+  /** Several mini programs; the first is the default when a call names no `appId`. */
+  apps?: WechatAppOptions[];
+  /**
+   * Default WeChat API origin.
+   * @default 'https://api.weixin.qq.com' ('http://api.weixin.qq.com' for `cloud` apps)
+   */
+  apiBaseUrl?: string;
+  /**
+   * Timeout of one HTTP attempt, in milliseconds.
+   * @default 5000
+   */
+  timeoutMs?: number;
+  /** @default { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 3000 } */
+  retry?: WechatRetryOptions;
+  /**
+   * A token is refreshed this many seconds before WeChat expires it. Stable tokens rotate in their
+   * last 5 minutes, hence the default. Tokens shorter than twice the margin live half their life.
+   * @default 300
+   */
+  tokenRefreshMarginSeconds?: number;
+  /**
+   * Where tokens are cached (share it between instances with a Redis store).
+   * @default an in-process store
+   */
+  tokenStore?: AccessTokenStore;
+  /**
+   * Replaces the built-in token provider; the class is instantiated with Nest DI.
+   * @default the built-in provider (modes stable, classic, cloud, external)
+   */
+  accessTokenProvider?: Type<AccessTokenProvider>;
+  /** Observability callbacks (metrics); nothing is collected without them. */
+  hooks?: WechatAuthHooks;
+}
+
+/** Class for `forRootAsync({ useClass })`. @publicApi */
+export interface WechatAuthOptionsFactory {
+  createWechatAuthOptions(): Promise<WechatAuthModuleOptions> | WechatAuthModuleOptions;
+}
+
+/** Options of `WechatAuthModule.forRootAsync()`. @publicApi */
+export interface WechatAuthModuleAsyncOptions extends ConfigurableModuleAsyncOptions<
+  WechatAuthModuleOptions,
+  'createWechatAuthOptions'
+> {
+  isGlobal?: boolean;
+}

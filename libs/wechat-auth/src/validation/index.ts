@@ -1,0 +1,2 @@
+export * from './resolve-wechat-auth-options';
+export * from './validate-paid-union-id-query';

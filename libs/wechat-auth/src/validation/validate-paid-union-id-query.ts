@@ -1,0 +1,34 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { WechatValidationError } from '../errors/wechat-validation.error';
+import type { PaidUnionIdQuery } from '../interfaces/paid-union-id-query.interface';
+import { PaidUnionIdQuerySchema } from './paid-union-id-query.schema';
+
+/**
+ * Checks a query before any network call: openid present, no empty strings, and exactly one
+ * selector (`transactionId`, or `mchId` + `outTradeNo`).
+ *
+ * @throws WechatValidationError
+ */
+export function validatePaidUnionIdQuery(query: PaidUnionIdQuery): PaidUnionIdQuerySchema {
+  if (typeof query !== 'object' || query === null) {
+    throw new WechatValidationError(['query must be an object']);
+  }
+  const schema = plainToInstance(PaidUnionIdQuerySchema, { ...query });
+  const problems = validateSync(schema).map(
+    (error) => `${error.property} ${Object.values(error.constraints ?? {})[0]}`,
+  );
+  const byTransaction = schema.transactionId !== undefined;
+  const byOrder = schema.mchId !== undefined || schema.outTradeNo !== undefined;
+  if (byTransaction && byOrder) {
+    problems.push('give either transactionId or mchId + outTradeNo, not both');
+  } else if (!byTransaction && !byOrder) {
+    problems.push('give transactionId, or mchId + outTradeNo');
+  } else if (byOrder && (schema.mchId === undefined || schema.outTradeNo === undefined)) {
+    problems.push('mchId and outTradeNo go together');
+  }
+  if (problems.length > 0) {
+    throw new WechatValidationError(problems);
+  }
+  return schema;
+}

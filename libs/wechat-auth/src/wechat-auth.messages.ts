@@ -1,0 +1,62 @@
+/** Message texts of the library's errors and logs. None of them may include a secret. */
+
+export const invalidOptionsMessage = (problems: string[]): string =>
+  `Invalid WechatAuthModule options: ${problems.join('; ')}`;
+
+export const invalidQueryMessage = (problems: string[]): string =>
+  `Invalid getPaidUnionId query: ${problems.join('; ')}`;
+
+export const unknownAppMessage = (appId: string): string =>
+  `appId ${appId} is not configured in WechatAuthModule (add it to \`apps\`)`;
+
+export const apiErrorMessage = (path: string, errcode: number, errmsg: string): string => {
+  const hint = API_ERROR_HINTS[errcode];
+  return `WeChat ${path} failed with errcode ${errcode} (${errmsg})${hint ? `: ${hint}` : ''}`;
+};
+
+const API_ERROR_HINTS: Record<number, string> = {
+  [-1]: 'WeChat is busy; retried until the retry budget or deadline ran out',
+  40001:
+    'the access_token was rejected even after one refresh; check that no other process refreshes the classic token or force-refreshes the stable token',
+  40003:
+    "the openid is wrong or does not belong to this appid, or does not match the payment's payer",
+  40014: 'the access_token is malformed',
+  42001: 'the access_token expired',
+  45011: 'per-minute API quota reached; slow down',
+  48001: 'this account may not call the API (is the mini program verified?)',
+  89002: 'the mini program is not bound to a WeChat Open Platform account, so it has no unionid',
+  89300: 'invalid trade: wrong transaction/openid pairing, or more than 5 minutes after payment',
+};
+
+export const tokenFetchMessage = (
+  appId: string,
+  reason: string,
+  errcode: number,
+  errmsg: string,
+  ip?: string,
+): string => {
+  const what: Record<string, string> = {
+    'invalid-appid': `appId ${appId} is not a valid mini program appid`,
+    'invalid-secret': `the AppSecret configured for ${appId} is wrong (was it reset in the console?)`,
+    'ip-not-whitelisted': `the server IP${ip ? ` ${ip}` : ''} is not in the API IP whitelist of ${appId}; add it in the mini program console`,
+    'quota-exceeded': `the daily token quota of ${appId} is used up; stop fetching tokens and reset it with clear_quota`,
+    'risky-ip': `WeChat asks the administrator of ${appId} to confirm token fetches from this IP`,
+    other: `could not fetch an access_token for ${appId}`,
+  };
+  return `${what[reason] ?? what.other} (errcode ${errcode}: ${errmsg})`;
+};
+
+export const httpErrorMessage = (path: string, status: number): string =>
+  `WeChat ${path} answered HTTP ${status}`;
+
+export const networkErrorMessage = (path: string, detail: string): string =>
+  `WeChat ${path} could not be reached: ${detail}`;
+
+export const unexpectedResponseMessage = (path: string, detail: string): string =>
+  `WeChat ${path} answered unexpectedly: ${detail}`;
+
+export const deadlinePassedMessage = (path: string): string =>
+  `WeChat ${path} was not called: the deadline has already passed`;
+
+export const externalTokenMessage = (appId: string, detail: string): string =>
+  `the external token source for ${appId} failed: ${detail}`;

@@ -1,0 +1,204 @@
+import { Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { AccessTokenProvider } from './access-token/access-token.provider';
+import { DefaultAccessTokenProvider } from './access-token/default-access-token.provider';
+import { InjectWechatAuthOptions } from './decorators/inject-wechat-auth-options.decorator';
+import { WechatAuthConfigError } from './errors/wechat-auth-config.error';
+import type {
+  WechatAuthModuleOptions,
+  WechatAuthOptionsFactory,
+} from './interfaces/wechat-auth-module-options.interface';
+import { PaidUnionIdService } from './paid-union-id.service';
+import { WechatAuthModule } from './wechat-auth.module';
+
+const APP_ID = 'wx0123456789abcdef';
+const SECRET = 'f3c1a9e07b2d4c5e8a6f0b1c2d3e4f5a';
+
+@Injectable()
+class OptionsFactory implements WechatAuthOptionsFactory {
+  createWechatAuthOptions(): WechatAuthModuleOptions {
+    return { appId: APP_ID, secret: SECRET };
+  }
+}
+
+@Module({ providers: [OptionsFactory], exports: [OptionsFactory] })
+class OptionsModule {}
+
+@Injectable()
+class OptionsReader {
+  constructor(@InjectWechatAuthOptions() readonly options: WechatAuthModuleOptions) {}
+}
+
+describe('WechatAuthModule registration', () => {
+  let moduleRef: TestingModule | undefined;
+  afterEach(async () => {
+    await moduleRef?.close();
+    moduleRef = undefined;
+  });
+
+  const compile = async (imports: Parameters<typeof Test.createTestingModule>[0]['imports']) => {
+    moduleRef = await Test.createTestingModule({ imports }).compile();
+    return moduleRef;
+  };
+
+  it('forRoot provides PaidUnionIdService and the default AccessTokenProvider', async () => {
+    const ref = await compile([WechatAuthModule.forRoot({ appId: APP_ID, secret: SECRET })]);
+    expect(ref.get(PaidUnionIdService)).toBeInstanceOf(PaidUnionIdService);
+    expect(ref.get(AccessTokenProvider)).toBeInstanceOf(DefaultAccessTokenProvider);
+  });
+
+  it('forRootAsync with useFactory + inject + imports reads ConfigService', async () => {
+    const ref = await compile([
+      WechatAuthModule.forRootAsync({
+        imports: [
+          ConfigModule.forRoot({
+            ignoreEnvFile: true,
+            load: [() => ({ WECHAT_APPID: APP_ID, WECHAT_SECRET: SECRET })],
+          }),
+        ],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({
+          appId: config.getOrThrow<string>('WECHAT_APPID'),
+          secret: config.getOrThrow<string>('WECHAT_SECRET'),
+          tokenMode: 'classic',
+        }),
+      }),
+    ]);
+    expect(ref.get(PaidUnionIdService)).toBeInstanceOf(PaidUnionIdService);
+  });
+
+  it('forRootAsync with useClass', async () => {
+    const ref = await compile([WechatAuthModule.forRootAsync({ useClass: OptionsFactory })]);
+    expect(ref.get(PaidUnionIdService)).toBeInstanceOf(PaidUnionIdService);
+  });
+
+  it('forRootAsync with useExisting', async () => {
+    const ref = await compile([
+      WechatAuthModule.forRootAsync({ imports: [OptionsModule], useExisting: OptionsFactory }),
+    ]);
+    expect(ref.get(PaidUnionIdService)).toBeInstanceOf(PaidUnionIdService);
+  });
+
+  it('isGlobal makes the service injectable in modules that do not import it', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly paidUnionId: PaidUnionIdService) {}
+    }
+    @Module({ providers: [Consumer, OptionsReader] })
+    class FeatureModule {}
+
+    const ref = await compile([
+      WechatAuthModule.forRoot({ appId: APP_ID, secret: SECRET, isGlobal: true }),
+      FeatureModule,
+    ]);
+    expect(ref.get(Consumer).paidUnionId).toBeInstanceOf(PaidUnionIdService);
+    expect(ref.get(OptionsReader).options.appId).toBe(APP_ID);
+  });
+
+  it('without isGlobal the service is not visible to other modules', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly paidUnionId: PaidUnionIdService) {}
+    }
+    @Module({ providers: [Consumer] })
+    class FeatureModule {}
+
+    await expect(
+      compile([WechatAuthModule.forRoot({ appId: APP_ID, secret: SECRET }), FeatureModule]),
+    ).rejects.toThrow(/PaidUnionIdService/);
+  });
+
+  it('isGlobal on forRootAsync sits on the async options object', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly paidUnionId: PaidUnionIdService) {}
+    }
+    @Module({ providers: [Consumer] })
+    class FeatureModule {}
+
+    const ref = await compile([
+      WechatAuthModule.forRootAsync({ useClass: OptionsFactory, isGlobal: true }),
+      FeatureModule,
+    ]);
+    expect(ref.get(Consumer).paidUnionId).toBeInstanceOf(PaidUnionIdService);
+  });
+
+  it('a custom accessTokenProvider class is built with DI and used', async () => {
+    @Injectable()
+    class CentralTokens extends AccessTokenProvider {
+      async getAccessToken(): Promise<string> {
+        return 'central';
+      }
+      async invalidate(): Promise<void> {}
+    }
+    const ref = await compile([
+      WechatAuthModule.forRoot({
+        appId: APP_ID,
+        tokenMode: 'external',
+        accessTokenProvider: CentralTokens,
+      }),
+    ]);
+    expect(ref.get(AccessTokenProvider)).toBeInstanceOf(CentralTokens);
+  });
+});
+
+describe('WechatAuthModule options validation at bootstrap', () => {
+  const boot = (options: WechatAuthModuleOptions) =>
+    Test.createTestingModule({ imports: [WechatAuthModule.forRoot(options)] }).compile();
+
+  const bootError = async (options: WechatAuthModuleOptions): Promise<WechatAuthConfigError> => {
+    const error: unknown = await boot(options).then(
+      (ref) => ref.close().then(() => undefined),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WechatAuthConfigError);
+    return error as WechatAuthConfigError;
+  };
+
+  it('names every bad field in one error', async () => {
+    const error = await bootError({
+      appId: 'not-an-appid',
+      tokenMode: 'stable',
+      timeoutMs: -5,
+      retry: { maxAttempts: 0 },
+    });
+    expect(error.message).toMatch(/^Invalid WechatAuthModule options: /);
+    expect(error.message).toContain('appId must look like wx0123456789abcdef');
+    expect(error.message).toContain("secret is required when tokenMode is 'stable' or 'classic'");
+    expect(error.message).toContain('timeoutMs must be a positive integer');
+    expect(error.message).toContain('retry.maxAttempts must be an integer >= 1');
+  });
+
+  it('names the app by index in multi-app options', async () => {
+    const error = await bootError({
+      apps: [
+        { appId: APP_ID, secret: SECRET },
+        { appId: 'wxfedcba9876543210', tokenMode: 'classic' },
+        { appId: 'wxaaaaaaaaaaaaaaaa', tokenMode: 'external' },
+      ],
+    });
+    expect(error.problems).toEqual([
+      "apps[1].secret is required when tokenMode is 'stable' or 'classic'",
+      "apps[2].externalToken is required when tokenMode is 'external'",
+    ]);
+  });
+
+  it('never prints the secret, even when the secret is what is wrong', async () => {
+    const leaked = 'wx-secret-that-must-not-leak-000';
+    const error = await bootError({
+      appId: leaked,
+      secret: leaked,
+      tokenMode: 'bogus' as 'stable',
+    });
+    expect(error.message).toContain('tokenMode must be one of stable, classic, cloud, external');
+    expect(error.message).not.toContain(leaked);
+    expect(String(error)).not.toContain(leaked);
+  });
+
+  it('cloud mode needs neither appId nor secret', async () => {
+    const ref = await boot({ tokenMode: 'cloud' });
+    expect(ref.get(PaidUnionIdService)).toBeInstanceOf(PaidUnionIdService);
+    await ref.close();
+  });
+});

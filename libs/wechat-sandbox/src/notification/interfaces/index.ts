@@ -1,0 +1,2 @@
+export * from './wechatpay-notification-input.interface';
+export * from './wechatpay-transaction-fixture.interface';

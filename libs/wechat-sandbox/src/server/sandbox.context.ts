@@ -1,0 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppRegistry } from './app.registry';
+import type { FaultInjector } from './fault.injector';
+import type { ManualSandboxClock } from './sandbox.clock';
+import type { PaymentRegistry } from './payment.registry';
+import type { SandboxCountersRecorder } from './sandbox-counters.recorder';
+import type { TokenRegistry } from './token.registry';
+
+/** The state every endpoint handler works on. */
+export interface SandboxContext {
+  readonly clock: ManualSandboxClock;
+  readonly apps: AppRegistry;
+  readonly tokens: TokenRegistry;
+  readonly payments: PaymentRegistry;
+  readonly faults: FaultInjector;
+  readonly counters: SandboxCountersRecorder;
+}
+
+/** One received request (body already read) and its response. */
+export interface SandboxExchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Record<string, string>;
+  readonly body: string;
+  /** Aborted when the sandbox stops. */
+  readonly stopSignal: AbortSignal;
+}
+
+/** An endpoint handler. */
+export type SandboxHandler = (ctx: SandboxContext, exchange: SandboxExchange) => Promise<void>;
