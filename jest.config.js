@@ -1,3 +1,5 @@
+const { existsSync } = require('node:fs');
+
 /** @type {import('jest').Config} */
 const swc = [
   '@swc/jest',
@@ -15,7 +17,9 @@ const swc = [
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
-  roots: ['<rootDir>/apps/', '<rootDir>/libs/', '<rootDir>/test/'],
+  roots: ['apps', 'libs', 'test', 'bench']
+    .filter((dir) => existsSync(`${__dirname}/${dir}`))
+    .map((dir) => `<rootDir>/${dir}/`),
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -44,7 +44,7 @@ describe('PaidUnionIdService against the WeChat sandbox', () => {
         WechatAuthModule.forRoot({
           ...APP,
           apiBaseUrl: sandbox.url,
-          timeoutMs: 1000,
+          timeoutMs: 10_000,
           retry: FAST_RETRY,
           ...options,
         } as WechatAuthModuleOptions),
@@ -179,7 +179,7 @@ describe('PaidUnionIdService against the WeChat sandbox', () => {
   });
 
   it('retries -1, HTTP 5xx, resets and timeouts, then succeeds', async () => {
-    const { service } = await boot({ timeoutMs: 200, retry: { ...FAST_RETRY, maxAttempts: 5 } });
+    const { service } = await boot({ timeoutMs: 1000, retry: { ...FAST_RETRY, maxAttempts: 5 } });
     const payment = pay();
     sandbox.failNext('busy', 'http5xx', 'reset', 'hang');
     await expect(
