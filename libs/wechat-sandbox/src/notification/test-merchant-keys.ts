@@ -6,8 +6,24 @@
  * with these keys.
  */
 
+/** A merchant identity for tests. */
+export interface TestMerchant {
+  /** Merchant id (mchid). */
+  readonly mchId: string;
+  /** Mini program appid the test orders are placed with. */
+  readonly appId: string;
+  /** APIv3 key: 32 ASCII characters. TEST ONLY. */
+  readonly apiV3Key: string;
+}
+
+/** A signer for `buildWechatPayNotification` (PEM private key and announced serial). */
+export interface TestSigner {
+  readonly privateKey: string;
+  readonly serial: string;
+}
+
 /** A test merchant (direct mode). TEST ONLY: the APIv3 key is public. */
-export const TEST_MERCHANT = Object.freeze({
+export const TEST_MERCHANT: TestMerchant = Object.freeze({
   /** Merchant id (mchid). */
   mchId: '1900000001',
   /** Mini program appid the test orders are placed with. */
@@ -213,11 +229,23 @@ awIDAQAB
 /** Id of the test WeChat Pay public key (what WeChat sends in `Wechatpay-Serial`). */
 const PUBLIC_KEY_ID = 'PUB_KEY_ID_0114232134912410000000000000';
 
+/** A WeChat Pay public key pair with its id. TEST ONLY. */
+export interface TestWechatPayPublicKey {
+  /** `PUB_KEY_ID_...` id, sent as `Wechatpay-Serial`. */
+  readonly id: string;
+  /** Public key, SPKI PEM. */
+  readonly publicKeyPem: string;
+  /** Private key, PKCS#8 PEM. TEST ONLY. */
+  readonly privateKeyPem: string;
+  /** Ready-made `signer` for `buildWechatPayNotification`. */
+  readonly signer: TestSigner;
+}
+
 /**
- * TEST ONLY: a WeChat Pay public key ('微信支付公钥') pair with its id.
+ * TEST ONLY: a WeChat Pay public key (微信支付公钥) pair with its id.
  * Configure the verifier with `{ id, pem: publicKeyPem }`; sign notifications with `signer`.
  */
-export const TEST_WECHATPAY_PUBLIC_KEY = Object.freeze({
+export const TEST_WECHATPAY_PUBLIC_KEY: TestWechatPayPublicKey = Object.freeze({
   /** `PUB_KEY_ID_...` id, sent as `Wechatpay-Serial`. */
   id: PUBLIC_KEY_ID,
   /** Public key, SPKI PEM. */
@@ -228,7 +256,7 @@ export const TEST_WECHATPAY_PUBLIC_KEY = Object.freeze({
   signer: Object.freeze({ privateKey: PUBLIC_KEY_MODE_PRIVATE_KEY, serial: PUBLIC_KEY_ID }),
 });
 
-/** A test platform certificate ('平台证书') with the private key that signs for it. TEST ONLY. */
+/** A test platform certificate (平台证书) with the private key that signs for it. TEST ONLY. */
 export interface TestPlatformCertificate {
   /** Certificate serial number, upper-case hex, as sent in `Wechatpay-Serial`. */
   readonly serial: string;
@@ -237,7 +265,7 @@ export interface TestPlatformCertificate {
   /** Private key of the certificate, PKCS#8 PEM. TEST ONLY. */
   readonly privateKeyPem: string;
   /** Ready-made `signer` for `buildWechatPayNotification`. */
-  readonly signer: { readonly privateKey: string; readonly serial: string };
+  readonly signer: TestSigner;
 }
 
 function platformCertificate(
@@ -276,11 +304,19 @@ export const TEST_PLATFORM_CERTIFICATES: readonly [
 /** TEST ONLY: both test platform certificates concatenated into one PEM text. */
 export const TEST_PLATFORM_CERTIFICATES_PEM = `${PLATFORM_CERTIFICATE_1}${PLATFORM_CERTIFICATE_2}`;
 
+/** An RSA key pair. TEST ONLY. */
+export interface TestKeyPair {
+  /** Private key, PKCS#8 PEM. */
+  readonly privateKeyPem: string;
+  /** Public key, SPKI PEM. */
+  readonly publicKeyPem: string;
+}
+
 /**
  * TEST ONLY: an RSA-2048 key pair that no verifier trusts, to forge notifications
  * (e.g. sign with it while sending a trusted `Wechatpay-Serial`).
  */
-export const TEST_ATTACKER_KEY = Object.freeze({
+export const TEST_ATTACKER_KEY: TestKeyPair = Object.freeze({
   /** Private key, PKCS#8 PEM. */
   privateKeyPem: ATTACKER_PRIVATE_KEY,
   /** Public key, SPKI PEM. */

@@ -1,0 +1,68 @@
+import { WechatAuthModule, type WechatAuthModuleOptions } from '@app/wechat-auth';
+import { WechatPayNotifyModule, type WechatPayNotifyModuleOptions } from '@app/wechatpay-notify';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { appConfig, validateEnvironment, type AppConfig } from './config';
+import { HealthModule } from './health/health.module';
+import { NotifyModule } from './notify';
+import { createPaymentsDataSource, createTypeOrmOptions } from './payments';
+import { ReadModule } from './read/read.module';
+
+const wechatAuthOptions = (config: AppConfig): WechatAuthModuleOptions => ({
+  appId: config.wechat.appId,
+  secret: config.wechat.secret,
+  tokenMode: config.wechat.tokenMode,
+  apiBaseUrl: config.wechat.apiBaseUrl,
+  timeoutMs: config.wechat.timeoutMs,
+});
+
+const wechatPayNotifyOptions = (config: AppConfig): WechatPayNotifyModuleOptions => ({
+  mchId: config.wechatPay.mchId,
+  apiV3Key: config.wechatPay.apiV3Key,
+  publicKeys: config.wechatPay.publicKeys.map((key) => ({ id: key.id, pem: key.pem })),
+  platformCertificates: config.wechatPay.platformCertificates,
+});
+
+/**
+ * The payment-notify app. `register()` reads and validates the environment when called, so a
+ * bad variable stops start-up before anything else runs.
+ */
+@Module({})
+export class AppModule {
+  static register(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validate: validateEnvironment,
+          load: [appConfig],
+        }),
+        TypeOrmModule.forRootAsync({
+          inject: [appConfig.KEY],
+          useFactory: (config: AppConfig) => ({
+            ...createTypeOrmOptions(config),
+            // Fail start-up instead of retrying for half a minute.
+            retryAttempts: 1,
+          }),
+          dataSourceFactory: createPaymentsDataSource,
+        }),
+        WechatAuthModule.forRootAsync({
+          isGlobal: true,
+          inject: [appConfig.KEY],
+          useFactory: wechatAuthOptions,
+        }),
+        WechatPayNotifyModule.forRootAsync({
+          isGlobal: true,
+          inject: [appConfig.KEY],
+          useFactory: wechatPayNotifyOptions,
+        }),
+        NotifyModule,
+        ReadModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import type { LogLevel } from '@nestjs/common';
+
+/** How the app obtains a WeChat access token (see the contract's `WECHAT_TOKEN_MODE`). */
+export const WECHAT_TOKEN_MODES = ['stable', 'classic', 'cloud'] as const;
+
+/** Which order key the paid-unionid lookup sends to WeChat. */
+export const LOOKUP_SELECTORS = ['transaction_id', 'out_trade_no'] as const;
+
+/** Nest log levels accepted by `LOG_LEVEL`, from the most to the least verbose. */
+export const LOG_LEVELS = [
+  'verbose',
+  'debug',
+  'log',
+  'warn',
+  'error',
+  'fatal',
+] as const satisfies readonly LogLevel[];
+
+/** Defaults applied when a variable is unset (or set to an empty string). */
+export const ENV_DEFAULTS = {
+  PORT: 3000,
+  WECHAT_TOKEN_MODE: 'stable',
+  /** Used for `stable` and `classic`. */
+  WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
+  /** WeChat Cloud Hosting reaches the open API over plain HTTP inside its network. */
+  WECHAT_API_BASE_URL_CLOUD: 'http://api.weixin.qq.com',
+  DATABASE_URL: 'sqlite:./data/payment-notify.sqlite',
+  LOOKUP_SELECTOR: 'transaction_id',
+  LOOKUP_CONCURRENCY: 8,
+  /** One lookup claim calls WeChat for at most this long before the row is rescheduled. */
+  LOOKUP_SLICE_MS: 20_000,
+  /** How often due rows are looked for. */
+  LOOKUP_POLL_MS: 500,
+  /** Timeout of one WeChat HTTP attempt. */
+  WECHAT_TIMEOUT_MS: 5000,
+  LOG_LEVEL: 'log',
+} as const;
+
+/** Upper bound for `LOOKUP_CONCURRENCY`. */
+export const MAX_LOOKUP_CONCURRENCY = 1024;
+
+/** The config namespace under which `ConfigService` holds the typed {@link AppConfig}. */
+export const APP_CONFIG_NAMESPACE = 'app';

@@ -1,0 +1,2 @@
+export * from './env-files.fixture';
+export * from './test-certificate.fixture';

@@ -1,0 +1,3 @@
+export * from './is-database-url.validator';
+export * from './is-pem-file.validator';
+export * from './is-url-with-scheme.validator';

@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+import { InvalidEnvironmentError, loadAppConfig, logLevelsFrom } from './config';
+import { configureHttp, createHttpAdapter, HTTP_APP_OPTIONS } from './http/configure-http';
+
+async function bootstrap(): Promise<void> {
+  // Validate first: a bad variable ends start-up with one line, before Nest logs anything.
+  const config = loadAppConfig(process.env);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(),
+    createHttpAdapter(),
+    { ...HTTP_APP_OPTIONS, logger: logLevelsFrom(config.logLevel) },
+  );
+  configureHttp(app);
+  await app.listen(config.port, '0.0.0.0');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  Logger.log(`payment-notify listening on http://0.0.0.0:${port}`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof InvalidEnvironmentError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `payment-notify failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export * from './invalid-payment.error';
+export * from './notify.module';

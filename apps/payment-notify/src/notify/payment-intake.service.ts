@@ -1,0 +1,32 @@
+import type { WechatPayNotification } from '@app/wechatpay-notify';
+import { Injectable, Logger } from '@nestjs/common';
+import { LookupScheduler } from '../lookups/lookup.scheduler';
+import { PaymentsRepository } from '../payments';
+import { isPaidTransaction, paymentFromNotification } from './payment-from-notification';
+
+/**
+ * Verified notification -> stored payment -> lookup scheduled. Resolves once the row is
+ * committed; never waits on WeChat.
+ */
+@Injectable()
+export class PaymentIntakeService {
+  private readonly logger = new Logger(PaymentIntakeService.name);
+
+  constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly lookups: LookupScheduler,
+  ) {}
+
+  async accept(notification: WechatPayNotification): Promise<void> {
+    if (notification.transaction === null || !isPaidTransaction(notification)) {
+      this.logger.log(
+        `Acknowledged notification ${notification.id} (${notification.eventType}) without a lookup`,
+      );
+      return;
+    }
+    const payment = paymentFromNotification(notification, Date.now());
+    if (await this.payments.insertIfAbsent(payment)) {
+      this.lookups.scheduleNow(payment.transactionId);
+    }
+  }
+}

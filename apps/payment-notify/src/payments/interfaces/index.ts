@@ -1,0 +1,2 @@
+export * from './new-payment.interface';
+export * from './payment-status.interface';

@@ -1,0 +1,3 @@
+export * from './1795785000000-create-payments.migration';
+export * from './1795785000001-create-unionids.migration';
+export * from './payments.migrations';

@@ -1,0 +1,358 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
+import { Payment, UnionId } from './entities';
+import type { NewPayment, PaymentStatus } from './interfaces';
+import { PAYMENT_WINDOW_EXPIRED_ERRMSG, PAYMENT_WINDOW_MS } from './payments.constants';
+import { SerialQueue } from './utils';
+
+/** Rows returned by {@link PaymentsRepository.pendingWithoutLease} when no limit is given. */
+const DEFAULT_SCAN_LIMIT = 100;
+
+/**
+ * The payments store: every read and state change the app makes, each one statement (or one
+ * transaction) whose WHERE clause re-checks the state it depends on, so several processes can
+ * share one PostgreSQL database (or one SQLite file) without double work.
+ *
+ * Work on a pending row is guarded by a lease: `claimDue`/`claimOne` set `lease_owner` and
+ * `lease_until_ms`; only that owner may then resolve, fail, reschedule or release the row.
+ * A lease that runs out lets another owner claim the row (e.g. after a crash).
+ *
+ * All times are epoch milliseconds passed in by the caller.
+ */
+@Injectable()
+export class PaymentsRepository {
+  /**
+   * better-sqlite3 gives TypeORM a single connection: an open transaction would absorb any
+   * statement issued meanwhile, and a second BEGIN would fail. So on SQLite this process runs
+   * its operations one at a time; on PostgreSQL each one gets a pool connection.
+   */
+  private readonly queue: SerialQueue | undefined;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.queue = dataSource.options.type === 'better-sqlite3' ? new SerialQueue() : undefined;
+  }
+
+  /**
+   * Stores a new pending payment unless one with the same `transactionId` or `notificationId`
+   * exists (INSERT ... ON CONFLICT DO NOTHING).
+   *
+   * @returns `true` only when this call created the row.
+   */
+  insertIfAbsent(payment: NewPayment): Promise<boolean> {
+    return this.run(async () => {
+      const [sql, parameters] = this.dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(Payment)
+        .values({
+          ...payment,
+          deadlineMs: payment.successTimeMs + PAYMENT_WINDOW_MS,
+          status: 'pending',
+          unionid: null,
+          attempts: 0,
+          nextAttemptAtMs: payment.createdAtMs,
+          leaseOwner: null,
+          leaseUntilMs: null,
+          lastErrcode: null,
+          lastErrmsg: null,
+          updatedAtMs: payment.createdAtMs,
+          resolvedAtMs: null,
+        })
+        .orIgnore()
+        .getQueryAndParameters();
+      // The affected-row count is the only portable "was it inserted" signal: SQLite has no
+      // RETURNING in TypeORM, and InsertResult drops the count.
+      const result = await this.execute(sql, parameters);
+      return result.affected === 1;
+    });
+  }
+
+  /**
+   * Leases up to `limit` pending rows that are due (`next_attempt_at_ms <= now`) and not leased
+   * by anyone (no lease, or one that ended before `now`), oldest due first.
+   *
+   * @returns the rows this owner won, with the new lease; rows taken by a racing owner are left out.
+   */
+  claimDue(owner: string, now: number, leaseMs: number, limit: number): Promise<Payment[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    return this.run(async () => {
+      const candidates = await this.dataSource
+        .getRepository(Payment)
+        .createQueryBuilder('p')
+        .select('p.transactionId', 'transactionId')
+        .where('p.status = :pending', { pending: 'pending' satisfies PaymentStatus })
+        .andWhere('p.nextAttemptAtMs <= :now', { now })
+        .andWhere('(p.leaseUntilMs IS NULL OR p.leaseUntilMs < :now)', { now })
+        .orderBy('p.nextAttemptAtMs', 'ASC')
+        .limit(limit)
+        .getRawMany<{ transactionId: string }>();
+      const claimed: Payment[] = [];
+      for (const { transactionId } of candidates) {
+        const payment = await this.lease(transactionId, owner, now, leaseMs, true);
+        if (payment) claimed.push(payment);
+      }
+      return claimed;
+    });
+  }
+
+  /**
+   * Leases one pending row if nobody holds a live lease on it, whether or not it is due:
+   * the fast path right after {@link insertIfAbsent} returned `true`.
+   *
+   * @returns the leased row, or `null` when it is unknown, not pending or leased by another owner.
+   */
+  claimOne(
+    transactionId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<Payment | null> {
+    return this.run(() => this.lease(transactionId, owner, now, leaseMs, false));
+  }
+
+  /**
+   * Records the unionid: the row becomes `resolved`, its lease is cleared, `attempts` grows by
+   * one, and `unionids` maps the payment's openid to `unionid` — all in one transaction.
+   *
+   * @returns `false` (and changes nothing) unless the row is pending and leased by `owner`.
+   */
+  markResolved(
+    transactionId: string,
+    owner: string,
+    unionid: string,
+    now: number,
+  ): Promise<boolean> {
+    return this.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        const updated = await this.updateOwned(manager, transactionId, owner, {
+          status: 'resolved',
+          unionid,
+          resolvedAtMs: now,
+          updatedAtMs: now,
+        });
+        if (!updated) return false;
+        const { openid, appId } = await manager.findOneByOrFail(Payment, { transactionId });
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(UnionId)
+          .values({ openid, unionid, appId, updatedAtMs: now })
+          .orUpdate(['unionid', 'app_id', 'updated_at_ms'], ['openid'])
+          .execute();
+        return true;
+      }),
+    );
+  }
+
+  /**
+   * Records a terminal failure (e.g. errcode 40003): the row becomes `failed` with the error,
+   * its lease is cleared and `attempts` grows by one.
+   *
+   * @returns `false` (and changes nothing) unless the row is pending and leased by `owner`.
+   */
+  markFailed(
+    transactionId: string,
+    owner: string,
+    errcode: number | null,
+    errmsg: string,
+    now: number,
+  ): Promise<boolean> {
+    return this.run(() =>
+      this.updateOwned(this.dataSource.manager, transactionId, owner, {
+        status: 'failed',
+        lastErrcode: errcode,
+        lastErrmsg: errmsg,
+        updatedAtMs: now,
+      }),
+    );
+  }
+
+  /**
+   * Records a retryable failure: the error is kept, `attempts` grows by one, the lease is
+   * released and the row becomes due again at `nextAttemptAt`. A `nextAttemptAt` past the
+   * deadline is allowed; {@link expireOverdue} then fails the row.
+   *
+   * @returns `false` (and changes nothing) unless the row is pending and leased by `owner`.
+   */
+  scheduleRetry(
+    transactionId: string,
+    owner: string,
+    nextAttemptAt: number,
+    errcode: number | null,
+    errmsg: string,
+    now: number,
+  ): Promise<boolean> {
+    return this.run(() =>
+      this.updateOwned(this.dataSource.manager, transactionId, owner, {
+        nextAttemptAtMs: nextAttemptAt,
+        lastErrcode: errcode,
+        lastErrmsg: errmsg,
+        updatedAtMs: now,
+      }),
+    );
+  }
+
+  /**
+   * Hands a leased row back untouched (graceful shutdown): the lease is cleared, `attempts`
+   * and the due time stay as they were, so any process can claim it at once.
+   *
+   * @returns `false` unless the row is pending and leased by `owner`.
+   */
+  releaseLease(transactionId: string, owner: string): Promise<boolean> {
+    return this.run(async () => {
+      const result = await this.dataSource
+        .createQueryBuilder()
+        .update(Payment)
+        .set({ leaseOwner: null, leaseUntilMs: null })
+        .where('transaction_id = :transactionId', { transactionId })
+        .andWhere('status = :pending', { pending: 'pending' satisfies PaymentStatus })
+        .andWhere('lease_owner = :owner', { owner })
+        .execute();
+      return result.affected === 1;
+    });
+  }
+
+  /**
+   * Fails every pending row whose deadline (`success_time` + 5 min) is at or before `now`,
+   * leased or not: `last_errmsg` says the window expired (followed by the previous errmsg, if
+   * any) and `last_errcode` keeps the last WeChat errcode seen.
+   *
+   * @returns how many rows were failed.
+   */
+  expireOverdue(now: number): Promise<number> {
+    return this.run(async () => {
+      const result = await this.dataSource
+        .createQueryBuilder()
+        .update(Payment)
+        .set({
+          status: 'failed',
+          lastErrmsg: () =>
+            "CAST(:expired AS VARCHAR) || COALESCE(' (last error: ' || last_errmsg || ')', '')",
+          leaseOwner: null,
+          leaseUntilMs: null,
+          updatedAtMs: now,
+        })
+        .where('status = :pending', { pending: 'pending' satisfies PaymentStatus })
+        .andWhere('deadline_ms <= :now', { now })
+        .setParameter('expired', PAYMENT_WINDOW_EXPIRED_ERRMSG)
+        .execute();
+      return result.affected ?? 0;
+    });
+  }
+
+  /** @returns the payment, or `null` when unknown. */
+  findByTransactionId(transactionId: string): Promise<Payment | null> {
+    return this.run(() => this.dataSource.manager.findOneBy(Payment, { transactionId }));
+  }
+
+  /** @returns the unionid stored for `openid`, or `null` when none is known yet. */
+  findUnionId(openid: string): Promise<string | null> {
+    return this.run(async () => {
+      const row = await this.dataSource.manager.findOneBy(UnionId, { openid });
+      return row?.unionid ?? null;
+    });
+  }
+
+  /** @returns the number of payments in each status (zero for absent ones). */
+  countByStatus(): Promise<Record<PaymentStatus, number>> {
+    return this.run(async () => {
+      const rows = await this.dataSource
+        .getRepository(Payment)
+        .createQueryBuilder('p')
+        .select('p.status', 'status')
+        .addSelect('COUNT(*)', 'count')
+        .groupBy('p.status')
+        .getRawMany<{ status: PaymentStatus; count: string | number }>();
+      const counts: Record<PaymentStatus, number> = { pending: 0, resolved: 0, failed: 0 };
+      for (const { status, count } of rows) counts[status] = Number(count);
+      return counts;
+    });
+  }
+
+  /**
+   * Pending rows that nobody holds a live lease on, due or not, earliest due first:
+   * what a reconciler re-enqueues (e.g. after a crash emptied an in-memory queue).
+   */
+  pendingWithoutLease(now: number, limit: number = DEFAULT_SCAN_LIMIT): Promise<Payment[]> {
+    return this.run(() =>
+      this.dataSource
+        .getRepository(Payment)
+        .createQueryBuilder('p')
+        .where('p.status = :pending', { pending: 'pending' satisfies PaymentStatus })
+        .andWhere('(p.leaseUntilMs IS NULL OR p.leaseUntilMs < :now)', { now })
+        .orderBy('p.nextAttemptAtMs', 'ASC')
+        .addOrderBy('p.transactionId', 'ASC')
+        .limit(limit)
+        .getMany(),
+    );
+  }
+
+  /** Resolves when the database answers a trivial query; rejects otherwise (health checks). */
+  ping(): Promise<void> {
+    return this.run(async () => {
+      await this.dataSource.query('SELECT 1');
+    });
+  }
+
+  private run<T>(job: () => Promise<T>): Promise<T> {
+    return this.queue ? this.queue.run(job) : job();
+  }
+
+  /** Conditional UPDATE taking the lease; re-reads the row when this owner won it. */
+  private async lease(
+    transactionId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    dueOnly: boolean,
+  ): Promise<Payment | null> {
+    const update = this.dataSource
+      .createQueryBuilder()
+      .update(Payment)
+      .set({ leaseOwner: owner, leaseUntilMs: now + leaseMs })
+      .where('transaction_id = :transactionId', { transactionId })
+      .andWhere('status = :pending', { pending: 'pending' satisfies PaymentStatus })
+      .andWhere('(lease_until_ms IS NULL OR lease_until_ms < :now)', { now });
+    // Between the scan and this UPDATE another owner may have rescheduled the row.
+    if (dueOnly) update.andWhere('next_attempt_at_ms <= :now', { now });
+    const result = await update.execute();
+    if (result.affected !== 1) return null;
+    return this.dataSource.manager.findOneBy(Payment, { transactionId });
+  }
+
+  /**
+   * Ends this owner's work on a pending row: applies `changes`, clears the lease and counts
+   * the attempt, only while the row is pending and leased by `owner`.
+   */
+  private async updateOwned(
+    manager: EntityManager,
+    transactionId: string,
+    owner: string,
+    changes: Partial<Payment>,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Payment)
+      .set({
+        ...changes,
+        leaseOwner: null,
+        leaseUntilMs: null,
+        attempts: () => 'attempts + 1',
+      })
+      .where('transaction_id = :transactionId', { transactionId })
+      .andWhere('status = :pending', { pending: 'pending' satisfies PaymentStatus })
+      .andWhere('lease_owner = :owner', { owner })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Runs SQL on its own query runner and returns the structured result (with `affected`). */
+  private async execute(sql: string, parameters: unknown[]): Promise<QueryResult> {
+    const queryRunner = this.dataSource.createQueryRunner();
+    try {
+      return await queryRunner.query(sql, parameters, true);
+    } finally {
+      await queryRunner.release();
+    }
+  }
+}

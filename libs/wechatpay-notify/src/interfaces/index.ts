@@ -1,0 +1,4 @@
+export * from './wechatpay-notification.interface';
+export * from './wechatpay-notify-module-options.interface';
+export * from './wechatpay-notify-settings.interface';
+export * from './wechatpay-transaction.interface';

@@ -1,0 +1,2 @@
+export * from './wechatpay-notify-options.dto';
+export * from './wechatpay-notify-settings.resolver';

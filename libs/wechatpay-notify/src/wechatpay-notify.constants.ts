@@ -1,0 +1,43 @@
+import type { WechatPayTradeState } from './interfaces/wechatpay-transaction.interface';
+
+/** Default `maxClockSkewSeconds`: WeChat Pay SDKs accept notifications at most 5 minutes off. */
+export const WECHATPAY_NOTIFY_DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
+
+/** Default `maxBodyBytes`: 1 MiB. Configure the HTTP body parser with the same limit. */
+export const WECHATPAY_NOTIFY_DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The only `Wechatpay-Signature-Type` supported (SHA256 with RSA, PKCS#1 v1.5). */
+export const WECHATPAY_SIGNATURE_TYPE_RSA = 'WECHATPAY2-SHA256-RSA2048';
+
+/** The only `resource.algorithm` supported. */
+export const WECHATPAY_RESOURCE_ALGORITHM_AES_GCM = 'AEAD_AES_256_GCM';
+
+/** Prefix of the deliberately wrong signatures WeChat Pay sends to probe verification. */
+export const WECHATPAY_SIGNATURE_PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
+
+/** Prefix of WeChat Pay public key ids (`Wechatpay-Serial` in public-key mode). */
+export const WECHATPAY_PUBLIC_KEY_ID_PREFIX = 'PUB_KEY_ID_';
+
+/** Notification headers, lower-case as Node delivers them. */
+export const WECHATPAY_HEADERS = {
+  timestamp: 'wechatpay-timestamp',
+  nonce: 'wechatpay-nonce',
+  signature: 'wechatpay-signature',
+  serial: 'wechatpay-serial',
+  signatureType: 'wechatpay-signature-type',
+} as const;
+
+/** `trade_state` values accepted in a decrypted transaction. */
+export const WECHATPAY_TRADE_STATES: readonly WechatPayTradeState[] = [
+  'SUCCESS',
+  'REFUND',
+  'NOTPAY',
+  'CLOSED',
+  'REVOKED',
+  'USERPAYING',
+  'PAYERROR',
+  'ACCEPT',
+];
+
+/** Injection token of the resolved (validated) settings. Internal to the library. */
+export const WECHATPAY_NOTIFY_SETTINGS = Symbol('WECHATPAY_NOTIFY_SETTINGS');

@@ -1,0 +1,27 @@
+/**
+ * Every message the library puts into an error. Messages are short, name headers or fields only,
+ * and never contain a key, the APIv3 key, a header value or the request body.
+ */
+export const WECHATPAY_NOTIFY_MESSAGES = {
+  missingHeader: (header: string) => `${header} header is missing`,
+  repeatedHeader: (header: string) => `${header} header is repeated`,
+  malformedTimestamp: 'Wechatpay-Timestamp header is not a unix timestamp',
+  staleTimestamp: 'Wechatpay-Timestamp is outside the allowed clock skew',
+  unsupportedSignatureType: 'Wechatpay-Signature-Type is not supported',
+  unknownSerial: 'Wechatpay-Serial matches no configured WeChat Pay key',
+  badSignature: 'Wechatpay-Signature does not match the request',
+  signatureProbe: 'Wechatpay-Signature is a WeChat Pay verification probe (WECHATPAY/SIGNTEST/)',
+  bodyTooLarge: (maxBodyBytes: number) => `Request body is larger than ${maxBodyBytes} bytes`,
+  missingBody: 'Raw request body is unavailable (enable rawBody in the Nest application)',
+  bodyNotJson: 'Request body is not valid JSON',
+  malformedEnvelope: (fields: readonly string[]) =>
+    `Notification envelope is malformed: ${fields.join(', ')}`,
+  unsupportedResourceAlgorithm: 'resource.algorithm is not supported',
+  decryptFailed: 'resource could not be decrypted (wrong APIv3 key or altered ciphertext)',
+  resourceNotJsonObject: 'Decrypted resource is not a JSON object',
+  invalidPayload: (fields: readonly string[]) =>
+    `Decrypted resource is invalid: ${fields.join(', ')}`,
+  mchIdMismatch: 'Notification belongs to another merchant',
+  invalidOptions: (problems: readonly string[]) =>
+    `Invalid WechatPayNotifyModule options: ${problems.join('; ')}`,
+} as const;
