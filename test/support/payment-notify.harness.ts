@@ -114,7 +114,7 @@ export class PaymentNotifyHarness {
     return fetch(`${this.url}/wechatpay/notify`, {
       method: 'POST',
       headers: fixture.headers,
-      body: new Blob([fixture.body]),
+      body: typeof fixture.body === 'string' ? fixture.body : Uint8Array.from(fixture.body),
     });
   }
 
