@@ -97,6 +97,14 @@ export class PaymentNotifyHarness {
     payment: SandboxPayment,
     input: Partial<WechatPayNotificationInput> = {},
   ): WechatPayNotificationFixture {
+    return PaymentNotifyHarness.notificationOf(payment, input);
+  }
+
+  /** A signed TRANSACTION.SUCCESS notification of `payment`, without a running harness. */
+  static notificationOf(
+    payment: SandboxPayment,
+    input: Partial<WechatPayNotificationInput> = {},
+  ): WechatPayNotificationFixture {
     return buildWechatPayNotification({
       appid: payment.appId,
       mchid: payment.mchId,

@@ -18,6 +18,29 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, '0.0.0.0');
   const { port } = app.getHttpServer().address() as AddressInfo;
   Logger.log(`payment-notify listening on http://0.0.0.0:${port}`, 'Bootstrap');
+  closeOnSignals(app);
+}
+
+/**
+ * SIGTERM/SIGINT: stop taking requests, let in-flight lookups finish or hand their rows back,
+ * close the database, then exit 0 (Nest's own shutdown hooks re-raise the signal instead).
+ */
+function closeOnSignals(app: NestFastifyApplication): void {
+  const close = (signal: NodeJS.Signals) => {
+    Logger.log(`${signal} received, shutting down`, 'Bootstrap');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        Logger.error(
+          `Shutdown failed: ${error instanceof Error ? error.message : String(error)}`,
+          'Bootstrap',
+        );
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }
 
 bootstrap().catch((error: unknown) => {

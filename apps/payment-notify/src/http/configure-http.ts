@@ -25,5 +25,4 @@ export function configureHttp(app: NestFastifyApplication): void {
     done(null, body);
   });
   app.useGlobalFilters(new NotifyFailureFilter(app.getHttpAdapter()));
-  app.enableShutdownHooks();
 }
