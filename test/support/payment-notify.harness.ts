@@ -12,6 +12,7 @@ import {
 import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../apps/payment-notify/src/app.module';
@@ -144,6 +145,36 @@ export class PaymentNotifyHarness {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  /**
+   * How many `payments` rows the payer `openid` has, read straight from the SQLite file: a
+   * duplicate row would not show through `GET /payments/:id`, which answers one of them.
+   */
+  storedPaymentCount(openid: string): number {
+    const url = this.env.DATABASE_URL;
+    if (!url.startsWith('sqlite:')) {
+      throw new Error('storedPaymentCount needs a sqlite: DATABASE_URL');
+    }
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
+    try {
+      const row = db
+        .prepare('SELECT COUNT(*) AS count FROM payments WHERE openid = ?')
+        .get(openid) as { count: number };
+      return row.count;
+    } finally {
+      db.close();
+    }
+  }
+
+  /** `getpaidunionid` calls the sandbox received for `transactionId` (0 when none). */
+  lookupsOf(transactionId: string): number {
+    return this.sandbox.counters().lookupsByTransaction[transactionId] ?? 0;
+  }
+
+  /** `getpaidunionid` calls for `transactionId` that the sandbox answered with a unionid. */
+  successfulLookupsOf(transactionId: string): number {
+    return this.sandbox.counters().successfulLookupsByTransaction[transactionId] ?? 0;
   }
 
   async stop(): Promise<void> {
