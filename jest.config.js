@@ -29,6 +29,8 @@ module.exports = {
     '^@app/wechatpay-notify(|/.*)$': '<rootDir>/libs/wechatpay-notify/src$1',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/'],
+  globalSetup: '<rootDir>/test/infra/global-setup.ts',
+  globalTeardown: '<rootDir>/test/infra/global-teardown.ts',
   maxWorkers: 2,
   testTimeout: 30000,
 };

@@ -4,9 +4,11 @@ import { createPaymentsDataSource } from './payments-data-source.factory';
 import { describePaymentsRepository } from './testing';
 import { createTypeOrmOptions } from './typeorm-options.factory';
 
-const pgUrl = process.env.PG_URL;
+import { requireService } from '../../../../test/infra/test-databases';
 
-/** A fresh schema on PG_URL, so that PG_URL may name a shared database. */
+const pgUrl = requireService('TEST_PG_URL');
+
+/** A fresh schema on TEST_PG_URL, so that it may name a shared database. */
 async function createSchema(url: string) {
   const schema = `payment_notify_test_${randomBytes(6).toString('hex')}`;
   const admin = await new DataSource({ type: 'postgres', url }).initialize();
@@ -49,9 +51,6 @@ if (pgUrl) {
   });
 } else {
   describe.skip('PaymentsRepository on PostgreSQL', () => {
-    it('needs PG_URL', () => undefined);
+    it('needs TEST_PG_URL', () => undefined);
   });
-  console.warn(
-    '\n*** PaymentsRepository PostgreSQL suite SKIPPED: set PG_URL=postgres://user@host:port/db to run it ***\n',
-  );
 }
