@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WechatAuthConfigError } from '../errors/wechat-auth-config.error';
 import type {
   AccessTokenStore,
@@ -12,6 +13,11 @@ import type { AccessTokenFetcher, FetchedAccessToken } from './access-token-fetc
 import { AccessTokenProvider } from './access-token.provider';
 import { resolveApp, tokenKey } from './wechat-apps';
 
+/** Default of `AccessTokenStore.lockWaitMs`. */
+const DEFAULT_LOCK_WAIT_MS = 5000;
+/** How often a caller waiting for another instance's fetch looks at the store again. */
+const LOCK_POLL_MS = 25;
+
 interface CachedToken extends StoredAccessToken {
   /** After this instant the token is fetched again, ahead of `expiresAt`. */
   refreshAt: number;
@@ -20,7 +26,8 @@ interface CachedToken extends StoredAccessToken {
 /**
  * The built-in provider: tokens are fetched lazily, cached in this process and in the
  * `AccessTokenStore`, refreshed ahead of expiry, and fetched once however many callers ask at the
- * same time (one in-flight fetch per app).
+ * same time (one in-flight fetch per app). When the store can lock (`acquireLock`), one instance
+ * fetches and the others wait up to `lockWaitMs` for its token in the store.
  *
  * @publicApi
  */
@@ -94,11 +101,64 @@ export class DefaultAccessTokenProvider
   }
 
   private async load(app: ResolvedWechatApp, key: string): Promise<CachedToken> {
+    const shared = await this.fromStore(key);
+    if (shared) {
+      return this.remember(key, shared);
+    }
+    return this.store.acquireLock ? this.loadLocked(app, key) : this.fetchAndStore(app, key, false);
+  }
+
+  /**
+   * Distributed single flight: the lock holder fetches; the others poll the store (and the lock,
+   * in case the holder failed) until the token appears or `lockWaitMs` passes, then fetch
+   * themselves rather than wait without bound.
+   */
+  private async loadLocked(app: ResolvedWechatApp, key: string): Promise<CachedToken> {
+    const waitMs = lockWaitOf(this.store);
+    const giveUpAt = Date.now() + waitMs;
+    for (;;) {
+      const owner = await this.store.acquireLock!(key, waitMs);
+      if (owner !== null) {
+        return this.fetchUnderLock(app, key, owner);
+      }
+      if (Date.now() >= giveUpAt) {
+        this.logger.warn(
+          `No ${app.tokenMode} access_token of ${app.appId} appeared in the store within ${waitMs} ms; fetching it here`,
+        );
+        return this.fetchAndStore(app, key, false);
+      }
+      await sleep(LOCK_POLL_MS);
+      const shared = await this.fromStore(key);
+      if (shared) {
+        return this.remember(key, shared);
+      }
+    }
+  }
+
+  private async fetchUnderLock(
+    app: ResolvedWechatApp,
+    key: string,
+    owner: string,
+  ): Promise<CachedToken> {
+    try {
+      // The previous holder may have stored a token between our miss and our lock.
+      const shared = await this.fromStore(key);
+      return shared ? this.remember(key, shared) : await this.fetchAndStore(app, key, false);
+    } finally {
+      // A lock left behind expires by itself; failing the fetched token over it would be worse.
+      await this.store.releaseLock?.(key, owner).catch(() => {
+        this.logger.warn(`Could not release the token lock of ${app.appId}; it will expire`);
+      });
+    }
+  }
+
+  /** The store's token while it is still before its refresh instant. */
+  private async fromStore(key: string): Promise<CachedToken | undefined> {
     const shared = await this.store.get(key);
     if (shared && Date.now() < refreshAtOf(shared)) {
-      return this.remember(key, { ...shared, refreshAt: refreshAtOf(shared) });
+      return { ...shared, refreshAt: refreshAtOf(shared) };
     }
-    return this.fetchAndStore(app, key, false);
+    return undefined;
   }
 
   private async fetchAndStore(
@@ -139,6 +199,14 @@ export class DefaultAccessTokenProvider
     }
     return token;
   }
+}
+
+/** The store's `lockWaitMs` in whole ms, or the default when it is missing or not > 0. */
+function lockWaitOf(store: AccessTokenStore): number {
+  const wait = store.lockWaitMs;
+  return wait !== undefined && Number.isFinite(wait) && wait >= 1
+    ? Math.ceil(wait)
+    : DEFAULT_LOCK_WAIT_MS;
 }
 
 function refreshAtOf(token: StoredAccessToken): number {

@@ -11,6 +11,10 @@ export interface StoredAccessToken {
  * Storage of access tokens, keyed by app and token mode. The in-process default suits one
  * instance; a shared store (Redis) lets several instances use one token.
  *
+ * A store that also implements the optional lock members (`acquireLock`, `releaseLock`,
+ * `lockWaitMs`) gets a distributed single flight: on a miss one instance fetches the token while
+ * the others wait for it in the store.
+ *
  * @publicApi
  */
 export interface AccessTokenStore {
@@ -22,4 +26,18 @@ export interface AccessTokenStore {
    * that someone else has already replaced. Returns whether it deleted.
    */
   deleteIfMatches(key: string, accessToken: string): Promise<boolean>;
+  /**
+   * Optional. Takes the fetch lock of the token `key` (kept apart from the token itself) for
+   * `ttlMs`, unless someone else holds it.
+   * @returns an owner token to pass to `releaseLock`, or `null` when the lock is taken
+   */
+  acquireLock?(key: string, ttlMs: number): Promise<string | null>;
+  /** Optional. Releases the lock of `key`, only while `owner` still holds it. */
+  releaseLock?(key: string, owner: string): Promise<void>;
+  /**
+   * Optional, used with `acquireLock`: how long a caller that did not get the lock waits for the
+   * holder's token to appear in the store before fetching one itself; also the lock's lifetime.
+   * @default 5000
+   */
+  readonly lockWaitMs?: number;
 }

@@ -1,0 +1,2 @@
+export * from './redis-token-store-options.interface';
+export * from './redis-token.store';
