@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +77,6 @@ async function startRedis(
     ],
     { stdio: 'ignore' },
   );
-  const { default: Redis } = await import('ioredis');
   await waitFor(async () => {
     const client = new Redis({
       port,

@@ -85,7 +85,9 @@ export class PaymentNotifyHarness {
 
   /** Registers a payment in the sandbox (paid now). */
   pay(openid: string, extra: Partial<SandboxPayment> = {}): SandboxPayment {
+    // The sandbox clock stands still; a payment made now is paid at the wall clock's now.
     return this.sandbox.registerPayment({
+      paidAt: Date.now(),
       openid,
       appId: TEST_MERCHANT.appId,
       mchId: TEST_MERCHANT.mchId,

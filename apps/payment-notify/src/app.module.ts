@@ -3,8 +3,9 @@ import { WechatPayNotifyModule, type WechatPayNotifyModuleOptions } from '@app/w
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { appConfig, validateEnvironment, type AppConfig } from './config';
+import { appConfig, loadAppConfig, validateEnvironment, type AppConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { LookupsModule } from './lookups/lookups.module';
 import { NotifyModule } from './notify';
 import { createPaymentsDataSource, createTypeOrmOptions } from './payments';
 import { ReadModule } from './read/read.module';
@@ -31,6 +32,8 @@ const wechatPayNotifyOptions = (config: AppConfig): WechatPayNotifyModuleOptions
 @Module({})
 export class AppModule {
   static register(): DynamicModule {
+    // Which modules to load (BullMQ or in-process lookups) depends on the environment.
+    const config = loadAppConfig(process.env);
     return {
       module: AppModule,
       imports: [
@@ -59,6 +62,7 @@ export class AppModule {
           inject: [appConfig.KEY],
           useFactory: wechatPayNotifyOptions,
         }),
+        LookupsModule.register(config),
         NotifyModule,
         ReadModule,
         HealthModule,

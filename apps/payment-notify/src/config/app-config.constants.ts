@@ -29,6 +29,8 @@ export const ENV_DEFAULTS = {
   LOOKUP_CONCURRENCY: 8,
   /** One lookup claim calls WeChat for at most this long before the row is rescheduled. */
   LOOKUP_SLICE_MS: 20_000,
+  /** Lookups started per second across all workers of the BullMQ queue; 0: no limit. */
+  LOOKUP_RATE_LIMIT: 0,
   /** How often due rows are looked for. */
   LOOKUP_POLL_MS: 500,
   /** Timeout of one WeChat HTTP attempt. */

@@ -56,7 +56,13 @@ describe('loadAppConfig', () => {
           publicKeys: [{ id: 'PUB_KEY_ID_0114232134912410000000000000', pem: files.publicKeyPem }],
         },
         database: { type: 'sqlite', path: resolve('data/payment-notify.sqlite') },
-        lookup: { selector: 'transaction_id', concurrency: 8, sliceMs: 20_000, pollMs: 500 },
+        lookup: {
+          selector: 'transaction_id',
+          concurrency: 8,
+          sliceMs: 20_000,
+          pollMs: 500,
+          rateLimit: 0,
+        },
       });
       expect(config.redisUrl).toBeUndefined();
       expect(config.wechatPay.platformCertificates).toBeUndefined();
@@ -313,6 +319,7 @@ describe('loadAppConfig', () => {
         concurrency: 32,
         sliceMs: 20_000,
         pollMs: 500,
+        rateLimit: 0,
       });
       expect(config.logLevel).toBe('debug');
     });

@@ -75,6 +75,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
       concurrency: env.LOOKUP_CONCURRENCY,
       sliceMs: env.LOOKUP_SLICE_MS,
       pollMs: env.LOOKUP_POLL_MS,
+      rateLimit: env.LOOKUP_RATE_LIMIT,
     },
   });
 }

@@ -64,6 +64,7 @@ describe('appConfig with ConfigModule', () => {
       concurrency: 3,
       sliceMs: 20_000,
       pollMs: 500,
+      rateLimit: 0,
     });
     expect(config.wechatPay.platformCertificates).toContain('BEGIN CERTIFICATE');
     expect(moduleRef.get(ConfigService).get<AppConfig>('app')).toBe(config);

@@ -136,6 +136,12 @@ export class EnvironmentVariables {
 
   @Expose()
   @Type(() => Number)
+  @IsInt({ message: '$property must be an integer >= 0 (0: no limit)' })
+  @Min(0, { message: '$property must be an integer >= 0 (0: no limit)' })
+  LOOKUP_RATE_LIMIT: number = ENV_DEFAULTS.LOOKUP_RATE_LIMIT;
+
+  @Expose()
+  @Type(() => Number)
   @IsInt(MILLISECONDS)
   @Min(1, MILLISECONDS)
   LOOKUP_POLL_MS: number = ENV_DEFAULTS.LOOKUP_POLL_MS;

@@ -19,7 +19,8 @@ export class WechatPayNotifyController {
   ): Promise<void> {
     const notification = this.notifications.verifyAndDecrypt(
       headers,
-      Buffer.isBuffer(body) ? body : undefined,
+      // No body at all (no content type) is an empty body: rejected like any unsigned one.
+      Buffer.isBuffer(body) ? body : Buffer.alloc(0),
     );
     await this.intake.accept(notification);
   }

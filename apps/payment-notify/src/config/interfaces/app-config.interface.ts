@@ -71,5 +71,7 @@ export interface AppConfig {
     readonly sliceMs: number;
     /** Interval of the scan for due lookups. @default 500 */
     readonly pollMs: number;
+    /** With Redis: lookups started per second across all workers; 0 = no limit. @default 0 */
+    readonly rateLimit: number;
   };
 }
