@@ -1,4 +1,4 @@
-import { WechatAuthModule, type WechatAuthModuleOptions } from '@app/wechat-auth';
+import { RedisTokenStore, WechatAuthModule, type WechatAuthModuleOptions } from '@app/wechat-auth';
 import { WechatPayNotifyModule, type WechatPayNotifyModuleOptions } from '@app/wechatpay-notify';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
@@ -9,13 +9,17 @@ import { LookupsModule } from './lookups/lookups.module';
 import { NotifyModule } from './notify';
 import { createPaymentsDataSource, createTypeOrmOptions } from './payments';
 import { ReadModule } from './read/read.module';
+import { APP_REDIS, RedisModule } from './redis/redis.module';
+import type { Redis } from 'ioredis';
 
-const wechatAuthOptions = (config: AppConfig): WechatAuthModuleOptions => ({
+const wechatAuthOptions = (config: AppConfig, redis: Redis | null): WechatAuthModuleOptions => ({
   appId: config.wechat.appId,
   secret: config.wechat.secret,
   tokenMode: config.wechat.tokenMode,
   apiBaseUrl: config.wechat.apiBaseUrl,
   timeoutMs: config.wechat.timeoutMs,
+  // With Redis every instance uses one token, fetched once.
+  ...(redis && { tokenStore: new RedisTokenStore(redis) }),
 });
 
 const wechatPayNotifyOptions = (config: AppConfig): WechatPayNotifyModuleOptions => ({
@@ -52,9 +56,10 @@ export class AppModule {
           }),
           dataSourceFactory: createPaymentsDataSource,
         }),
+        RedisModule.register(config),
         WechatAuthModule.forRootAsync({
           isGlobal: true,
-          inject: [appConfig.KEY],
+          inject: [appConfig.KEY, APP_REDIS],
           useFactory: wechatAuthOptions,
         }),
         WechatPayNotifyModule.forRootAsync({

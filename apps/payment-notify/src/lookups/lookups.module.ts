@@ -8,6 +8,7 @@ import { LOOKUP_QUEUE, LOOKUP_REDIS_OPTIONS } from './bullmq/lookup-queue.consta
 import { LookupReconciler } from './bullmq/lookup.reconciler';
 import { LookupWorker } from './bullmq/lookup.worker';
 import { InProcessLookupRunner } from './in-process-lookup.runner';
+import { LocalLookupPool } from './local-lookup.pool';
 import { LookupScheduler } from './lookup.scheduler';
 import { PaymentLookupService } from './payment-lookup.service';
 
@@ -29,6 +30,7 @@ export class LookupsModule {
       imports: [PaymentsModule],
       providers: [
         PaymentLookupService,
+        LocalLookupPool,
         InProcessLookupRunner,
         { provide: LookupScheduler, useExisting: InProcessLookupRunner },
       ],
@@ -50,6 +52,7 @@ export class LookupsModule {
       providers: [
         { provide: LOOKUP_REDIS_OPTIONS, useValue: connection },
         PaymentLookupService,
+        LocalLookupPool,
         BullmqLookupScheduler,
         LookupWorker,
         LookupReconciler,

@@ -6,6 +6,8 @@ import {
 } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '../../config';
 import { PaymentsRepository } from '../../payments';
+import { expireOverdue } from '../in-process-lookup.runner';
+import { LocalLookupPool } from '../local-lookup.pool';
 import { describeError } from '../lookup-owner';
 import { BullmqLookupScheduler } from './bullmq-lookup.scheduler';
 
@@ -15,7 +17,8 @@ const SCAN_LIMIT = 500;
 /**
  * The database stays the source of truth: every `LOOKUP_POLL_MS` pending rows that are due and
  * not leased get a job (a crash between commit and enqueue, a row rescheduled after a
- * transient failure, a job lost with Redis), and rows past their window are failed.
+ * transient failure, a job lost with Redis), rows past their window are failed, and while
+ * Redis is down due rows are run in this process.
  */
 @Injectable()
 export class LookupReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,6 +29,7 @@ export class LookupReconciler implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly payments: PaymentsRepository,
     private readonly scheduler: BullmqLookupScheduler,
+    private readonly local: LocalLookupPool,
     @InjectAppConfig() private readonly config: AppConfig,
   ) {}
 
@@ -47,16 +51,16 @@ export class LookupReconciler implements OnApplicationBootstrap, BeforeApplicati
   private async scan(): Promise<void> {
     try {
       const now = Date.now();
-      const expired = await this.payments.expireOverdue(now);
-      if (expired > 0) {
-        this.logger.warn(`${expired} payment(s) passed their 5-minute window without a unionid`);
-      }
-      const rows = await this.payments.pendingWithoutLease(now, SCAN_LIMIT);
-      await Promise.all(
-        rows
-          .filter((row) => row.nextAttemptAtMs <= now)
-          .map((row) => this.scheduler.enqueue(row.transactionId)),
+      await expireOverdue(this.payments, this.logger, now);
+      const due = (await this.payments.pendingWithoutLease(now, SCAN_LIMIT)).filter(
+        (row) => row.nextAttemptAtMs <= now,
       );
+      for (const row of due) {
+        if (!(await this.scheduler.enqueue(row.transactionId))) {
+          await this.local.runDue(now);
+          break;
+        }
+      }
     } catch (error) {
       this.logger.warn(`Reconciling lookups failed: ${describeError(error)}`);
     } finally {

@@ -37,6 +37,9 @@ export class LookupWorker implements OnApplicationBootstrap, BeforeApplicationSh
       connection: this.connection,
       concurrency,
       ...(rateLimit > 0 && { limiter: { max: rateLimit, duration: 1000 } }),
+      // A dead instance's jobs go back to the queue after ~10 s instead of BullMQ's 30 s.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
     });
     this.worker.on('error', (error) => this.logger.warn(`Lookup worker: ${error.message}`));
   }
