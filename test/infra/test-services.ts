@@ -84,6 +84,7 @@ async function startRedis(
       lazyConnect: true,
       maxRetriesPerRequest: 0,
     });
+    client.on('error', () => undefined); // refused until the server is up: expected
     try {
       await client.connect();
       return (await client.ping()) === 'PONG';

@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AxiosError, type AxiosResponse } from 'axios';
+import { setMaxListeners } from 'node:events';
 import type { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { catchError, firstValueFrom, map, of } from 'rxjs';
@@ -55,7 +56,10 @@ export class WechatTransport implements OnApplicationShutdown {
   constructor(
     @Inject(WECHAT_AUTH_HTTP_SERVICE) private readonly http: HttpService,
     @Inject(WECHAT_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWechatAuthOptions,
-  ) {}
+  ) {
+    // Every request in flight listens to this one signal: thousands at once are expected.
+    setMaxListeners(0, this.shutdown.signal);
+  }
 
   /**
    * @throws WechatApiError for a non-zero errcode, WechatHttpError, WechatNetworkError,

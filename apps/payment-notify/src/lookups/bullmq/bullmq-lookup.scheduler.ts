@@ -29,6 +29,8 @@ export class BullmqLookupScheduler extends LookupScheduler {
     private readonly local: LocalLookupPool,
   ) {
     super();
+    // Connection errors repeat on every reconnect attempt; `enqueue` reports an outage once.
+    this.queue.on('error', () => undefined);
   }
 
   scheduleNow(transactionId: string): void {

@@ -41,7 +41,8 @@ export class LookupWorker implements OnApplicationBootstrap, BeforeApplicationSh
       lockDuration: 10_000,
       stalledInterval: 5_000,
     });
-    this.worker.on('error', (error) => this.logger.warn(`Lookup worker: ${error.message}`));
+    // Repeats on every reconnect attempt while Redis is down; the scheduler warns once.
+    this.worker.on('error', (error) => this.logger.debug(`Lookup worker: ${error.message}`));
   }
 
   /** Lets active jobs finish; their rows stay leased only until the lease runs out. */
