@@ -169,6 +169,25 @@ export class PaymentNotifyHarness {
     }
   }
 
+  /**
+   * How many rows `payments` and `unionids` hold, read straight from the SQLite file: the
+   * "nothing stored" check for notifications whose transaction id is unknown or not a string.
+   */
+  storedRowCounts(): { payments: number; unionids: number } {
+    const url = this.env.DATABASE_URL;
+    if (!url.startsWith('sqlite:')) {
+      throw new Error('storedRowCounts needs a sqlite: DATABASE_URL');
+    }
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
+    try {
+      const count = (table: string): number =>
+        (db.prepare(`SELECT COUNT(*) AS count FROM ${table}`).get() as { count: number }).count;
+      return { payments: count('payments'), unionids: count('unionids') };
+    } finally {
+      db.close();
+    }
+  }
+
   /** `getpaidunionid` calls the sandbox received for `transactionId` (0 when none). */
   lookupsOf(transactionId: string): number {
     return this.sandbox.counters().lookupsByTransaction[transactionId] ?? 0;

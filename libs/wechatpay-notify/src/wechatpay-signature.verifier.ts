@@ -73,10 +73,22 @@ export class WechatPaySignatureVerifier {
 
     let valid: boolean;
     try {
-      valid = verify('sha256', message, key, Buffer.from(signature, 'base64'));
+      valid =
+        isCanonicalBase64(signature) &&
+        verify('sha256', message, key, Buffer.from(signature, 'base64'));
     } catch {
       valid = false;
     }
     if (!valid) throw new WechatPayBadSignatureError(WECHATPAY_NOTIFY_MESSAGES.badSignature);
   }
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Node's base64 decoder stops at padding and skips junk, so `<signature>, junk` (a repeated
+ * header joined by Node) would still verify: accept only the exact encoding of the bytes.
+ */
+function isCanonicalBase64(text: string): boolean {
+  return BASE64.test(text) && Buffer.from(text, 'base64').toString('base64') === text;
 }

@@ -37,6 +37,9 @@ export function classifyLookupFailure(error: unknown): LookupFailure {
   if (error instanceof WechatDeadlineExceededError) {
     return { kind: 'retry', errcode: null, errmsg: error.message };
   }
-  const errmsg = error instanceof WechatError ? error.message : 'unexpected lookup failure';
-  return { kind: 'retry', errcode: null, errmsg };
+  if (error instanceof WechatError) {
+    // A transport failure after WeChat answered (e.g. -1, then timeouts): keep that errcode.
+    return { kind: 'retry', errcode: error.lastErrcode ?? null, errmsg: error.message };
+  }
+  return { kind: 'retry', errcode: null, errmsg: 'unexpected lookup failure' };
 }

@@ -213,9 +213,10 @@ export class PaymentsRepository {
   }
 
   /**
-   * Fails every pending row whose deadline (`success_time` + 5 min) is at or before `now`,
-   * leased or not: `last_errmsg` says the window expired (followed by the previous errmsg, if
-   * any) and `last_errcode` keeps the last WeChat errcode seen.
+   * Fails every pending row whose deadline (`success_time` + 5 min) is at or before `now` and
+   * that no live lease covers (a lease owner records its own outcome, with the errcodes of the
+   * attempt in flight): `last_errmsg` says the window expired (followed by the previous errmsg,
+   * if any) and `last_errcode` keeps the last WeChat errcode seen.
    *
    * @returns how many rows were failed.
    */
@@ -234,6 +235,7 @@ export class PaymentsRepository {
         })
         .where('status = :pending', { pending: 'pending' satisfies PaymentStatus })
         .andWhere('deadline_ms <= :now', { now })
+        .andWhere('(lease_until_ms IS NULL OR lease_until_ms < :now)', { now })
         .setParameter('expired', PAYMENT_WINDOW_EXPIRED_ERRMSG)
         .execute();
       return result.affected ?? 0;

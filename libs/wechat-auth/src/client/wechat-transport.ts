@@ -68,15 +68,25 @@ export class WechatTransport implements OnApplicationShutdown {
   async send(request: WechatRequest): Promise<WechatResponseBody> {
     const { maxAttempts, baseDelayMs, maxDelayMs } = this.options.retry;
     const { deadline } = request;
+    let lastFailure: WechatError | undefined;
+    let lastErrcode: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      const remaining = deadline === undefined ? Infinity : deadline - Date.now();
-      if (remaining <= 0 && attempt === 1) {
-        throw new WechatDeadlineExceededError(request.path);
+      // Checked before every attempt: a backoff timer may fire late (GC pause, busy CPU).
+      if (deadline !== undefined && Date.now() >= deadline) {
+        throw lastFailure ?? new WechatDeadlineExceededError(request.path);
       }
-      const outcome = await this.attempt(request, Math.min(this.options.timeoutMs, remaining));
+      // A started attempt gets its full timeout: WeChat may answer a request sent just before
+      // the deadline, and cutting it short would throw that answer away.
+      const outcome = await this.attempt(request, this.options.timeoutMs);
       if (outcome.ok) {
         return outcome.body;
       }
+      if (outcome.error instanceof WechatApiError) {
+        lastErrcode = outcome.error.errcode;
+      } else {
+        outcome.error.lastErrcode = lastErrcode;
+      }
+      lastFailure = outcome.error;
       const withinAttempts = deadline !== undefined || attempt < maxAttempts;
       const delay = outcome.waitForNextMinute
         ? untilNextMinute(Date.now())
