@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { LOOKUP_QUEUE } from '../apps/payment-notify/src/lookups/bullmq/lookup-queue.constants';
 import { createTestDatabase, requireService } from './infra/test-databases';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
 
@@ -36,5 +39,29 @@ describeWithServices('payment-notify on PostgreSQL with BullMQ lookups (REDIS_UR
       status: 'resolved',
       unionid: payment.unionid,
     });
+  });
+
+  it('applies LOOKUP_RATE_LIMIT on the queue that every worker shares', async () => {
+    const limited = await PaymentNotifyHarness.start({
+      env: {
+        DATABASE_URL: await createTestDatabase(pgUrl!),
+        REDIS_URL: `${redisUrl}/3`,
+        LOOKUP_RATE_LIMIT: '1',
+      },
+    });
+    try {
+      const queue = limited.app.get<Queue>(getQueueToken(LOOKUP_QUEUE));
+      const payments = [0, 1, 2].map((i) => limited.pay(`o-limited-${i}`));
+      for (const payment of payments) {
+        expect((await limited.post(limited.notification(payment))).status).toBe(204);
+      }
+      await limited.settled(payments[0].transactionId);
+      // One start per second: right after a start the queue itself reports the limit.
+      expect(await queue.getRateLimitTtl(1)).toBeGreaterThan(0);
+      const settled = await Promise.all(payments.map((p) => limited.settled(p.transactionId)));
+      expect(settled.map((s) => s.status)).toEqual(['resolved', 'resolved', 'resolved']);
+    } finally {
+      await limited.stop();
+    }
   });
 });
