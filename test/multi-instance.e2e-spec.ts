@@ -52,6 +52,9 @@ describeWithServices('three instances sharing Redis and PostgreSQL', () => {
       REDIS_URL: `${redisUrl}/2`,
       LOG_LEVEL: 'log',
       LOOKUP_POLL_MS: '200',
+      // A timed-out request may still succeed at WeChat and be asked again: under CPU contention
+      // a short timeout would turn into repeated successful lookups that prove nothing here.
+      WECHAT_TIMEOUT_MS: '5000',
     }));
     // Instances start one after another on a fresh database (migrations run under a lock anyway).
     const instances: { app: AppProcess; url: string }[] = [];

@@ -5,8 +5,12 @@ import {
   type SandboxPayment,
   type WechatPayNotificationFixture,
 } from '@app/wechat-sandbox';
+import { WechatSandbox } from '@app/wechat-sandbox';
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PaymentNotifyHarness } from './support/payment-notify.harness';
+import { SANDBOX_APP, sandboxEnvironment } from '../apps/payment-notify/src/testing';
+import { AppProcess } from './support/app-process';
+import { PaymentNotifyHarness, type PaymentBody } from './support/payment-notify.harness';
 
 interface Answer {
   status: number;
@@ -30,7 +34,7 @@ const PRIVATE_KEYS: Array<[string, string]> = [
 
 /** Forged or broken variants of a valid notification, one per rejection kind. */
 function forgeries(
-  h: PaymentNotifyHarness,
+  h: Pick<PaymentNotifyHarness, 'notification'>,
   payment: SandboxPayment,
 ): WechatPayNotificationFixture[] {
   const now = Math.floor(Date.now() / 1000);
@@ -191,6 +195,129 @@ describe.each(['stable', 'classic'])(
           if (answer.includes(secret)) leaks.push(`${name} in HTTP answer ${i + 1}`);
         });
       }
+      expect(leaks).toEqual([]);
+    });
+  },
+);
+
+/**
+ * The built app as a process (`npm run build:app`), so that what reaches stdout and stderr is
+ * checked as printed, in both log formats: a failing token endpoint, connection resets (axios
+ * errors) on both endpoints, every kind of rejected notification, a terminal errcode, and a
+ * start-up stopped by a bad variable.
+ */
+describe.each(['text', 'json'])(
+  'payment-notify process (LOG_FORMAT=%s): no secret in any output line',
+  (format) => {
+    let sandbox: WechatSandbox;
+    let env: Record<string, string>;
+    let dir: string;
+    const running: AppProcess[] = [];
+
+    beforeAll(async () => {
+      sandbox = await WechatSandbox.start({ apps: [SANDBOX_APP] });
+      // classic mode sends the AppSecret in the token URL's query: the riskier one to log.
+      ({ env, dir } = sandboxEnvironment(sandbox, {
+        LOG_LEVEL: 'verbose',
+        LOG_FORMAT: format,
+        WECHAT_TOKEN_MODE: 'classic',
+      }));
+    });
+    afterAll(async () => {
+      running.splice(0).forEach((app) => app.kill('SIGKILL'));
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('prints every failure without the AppSecret, the APIv3 key or an access_token', async () => {
+      const { app, url } = await AppProcess.start(env);
+      running.push(app);
+      const post = (fixture: WechatPayNotificationFixture) =>
+        fetch(`${url}/wechatpay/notify`, {
+          method: 'POST',
+          headers: fixture.headers,
+          body: fixture.body,
+        });
+      const settled = async (transactionId: string): Promise<PaymentBody> => {
+        for (let round = 0; round < 400; round++) {
+          const response = await fetch(`${url}/payments/${transactionId}`);
+          const body = response.status === 200 ? ((await response.json()) as PaymentBody) : null;
+          if (body && body.status !== 'pending') return body;
+          await sleep(50);
+        }
+        throw new Error(`payment ${transactionId} did not settle`);
+      };
+      const pay = (openid: string) =>
+        sandbox.registerPayment({ openid, appId: SANDBOX_APP.appId, paidAt: Date.now() });
+      const notificationOf = PaymentNotifyHarness.notificationOf;
+
+      // The token endpoint refuses the AppSecret (40125) until the fault is cleared.
+      sandbox.setFaults({ tokenError: { errcode: 40125 } });
+      const refused = pay(`o-secrets-process-${format}-40125`);
+      expect((await post(notificationOf(refused))).status).toBe(204);
+      while (sandbox.counters().tokenCalls.total < 2) await sleep(20);
+      sandbox.setFaults({});
+      expect((await settled(refused.transactionId)).status).toBe('resolved');
+
+      // Connection resets: on a lookup, then on every attempt of one token fetch, which gives up.
+      sandbox.revokeAllTokens();
+      sandbox.failNext('reset');
+      sandbox.failNextToken('reset', 'reset', 'reset', 'reset');
+      const reset = pay(`o-secrets-process-${format}-reset`);
+      expect((await post(notificationOf(reset))).status).toBe(204);
+      expect((await settled(reset.transactionId)).status).toBe('resolved');
+
+      sandbox.failNext({ errcode: 40003 });
+      const invalid = pay(`o-secrets-process-${format}-40003`);
+      expect((await post(notificationOf(invalid))).status).toBe(204);
+      expect((await settled(invalid.transactionId)).error?.errcode).toBe(40003);
+
+      const forged = pay(`o-secrets-process-${format}-forged`);
+      const rejections = forgeries({ notification: notificationOf }, forged);
+      for (const fixture of rejections) {
+        const response = await post(fixture);
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+      }
+      app.kill('SIGTERM');
+      await expect(app.exit()).resolves.toEqual({ code: 0, signal: null });
+
+      // A configuration error, with the real secrets (and a database password) in the environment.
+      const { WECHATPAY_MCHID: _mchid, ...withoutMchid } = env;
+      const misconfigured = AppProcess.spawn({
+        ...withoutMchid,
+        DATABASE_URL: 'mysql://payments:db-password-0123456789@db.example/payments',
+      });
+      running.push(misconfigured);
+      await expect(misconfigured.exit()).resolves.toMatchObject({ code: 1 });
+
+      const lines = [...app.output, ...misconfigured.output];
+      // The paths were taken and their lines captured.
+      const printed = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).length;
+      expect(printed(/40125/)).toBeGreaterThanOrEqual(1);
+      expect(printed(/ECONNRESET|socket hang up/)).toBeGreaterThanOrEqual(2);
+      expect(printed(/Notification rejected/)).toBe(rejections.length);
+      expect(printed(/errcode 40003/)).toBe(1);
+      expect(printed(/WECHATPAY_MCHID is required/)).toBe(1);
+      expect(sandbox.issuedTokens().length).toBeGreaterThanOrEqual(2);
+      if (format === 'json') {
+        for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+      }
+
+      const secrets: Array<[string, string]> = [
+        ['the AppSecret', env.WECHAT_SECRET],
+        ['the APIv3 key', env.WECHATPAY_APIV3_KEY],
+        ['the database password', 'db-password-0123456789'],
+        ...sandbox
+          .issuedTokens()
+          .map((token, i): [string, string] => [`access_token #${i + 1}`, token]),
+        ...PRIVATE_KEYS.flatMap(([name, pem]) =>
+          pemBodyLines(pem).map((line, i): [string, string] => [`${name} (line ${i + 1})`, line]),
+        ),
+      ];
+      const leaks = secrets.flatMap(([name, secret]) =>
+        lines.flatMap((line, i) => (line.includes(secret) ? [`${name} in line ${i + 1}`] : [])),
+      );
       expect(leaks).toEqual([]);
     });
   },

@@ -14,12 +14,31 @@ export class AppProcess {
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(private readonly child: ChildProcess) {
-    const collect = (chunk: Buffer) =>
-      this.output.push(...chunk.toString().split('\n').filter(Boolean));
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    // A chunk may end inside a line: keep the rest until its newline (or the stream's end).
+    const collector = () => {
+      let partial = '';
+      return {
+        data: (chunk: string) => {
+          const lines = (partial + chunk).split('\n');
+          partial = lines.pop() ?? '';
+          this.output.push(...lines.filter(Boolean));
+        },
+        end: () => {
+          if (partial) this.output.push(partial);
+          partial = '';
+        },
+      };
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      const { data, end } = collector();
+      // Decoded as a stream, so a character split across chunks stays whole.
+      stream?.setEncoding('utf8');
+      stream?.on('data', data);
+      stream?.on('end', end);
+    }
     this.exited = new Promise((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
+      // 'close' comes after the output streams ended, so `output` is complete by then.
+      child.on('close', (code, signal) => resolve({ code, signal })),
     );
   }
 

@@ -5,14 +5,20 @@ import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, loadAppConfig, validateEnvironment, type AppConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging';
 import { LookupsModule } from './lookups/lookups.module';
+import { MetricsModule, PaymentMetrics, wechatAuthMetricsHooks } from './metrics';
 import { NotifyModule } from './notify';
 import { createPaymentsDataSource, createTypeOrmOptions } from './payments';
 import { ReadModule } from './read/read.module';
 import { APP_REDIS, RedisModule } from './redis/redis.module';
 import type { Redis } from 'ioredis';
 
-const wechatAuthOptions = (config: AppConfig, redis: Redis | null): WechatAuthModuleOptions => ({
+const wechatAuthOptions = (
+  config: AppConfig,
+  redis: Redis | null,
+  metrics: PaymentMetrics,
+): WechatAuthModuleOptions => ({
   appId: config.wechat.appId,
   secret: config.wechat.secret,
   tokenMode: config.wechat.tokenMode,
@@ -20,6 +26,8 @@ const wechatAuthOptions = (config: AppConfig, redis: Redis | null): WechatAuthMo
   timeoutMs: config.wechat.timeoutMs,
   // With Redis every instance uses one token, fetched once.
   ...(redis && { tokenStore: new RedisTokenStore(redis) }),
+  // Token fetches and API attempts counted in GET /metrics.
+  hooks: wechatAuthMetricsHooks(metrics),
 });
 
 const wechatPayNotifyOptions = (config: AppConfig): WechatPayNotifyModuleOptions => ({
@@ -56,10 +64,13 @@ export class AppModule {
           }),
           dataSourceFactory: createPaymentsDataSource,
         }),
+        LoggingModule.register(config),
         RedisModule.register(config),
+        MetricsModule,
         WechatAuthModule.forRootAsync({
           isGlobal: true,
-          inject: [appConfig.KEY, APP_REDIS],
+          imports: [MetricsModule],
+          inject: [appConfig.KEY, APP_REDIS, PaymentMetrics],
           useFactory: wechatAuthOptions,
         }),
         WechatPayNotifyModule.forRootAsync({

@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
-import { InvalidEnvironmentError, loadAppConfig, logLevelsFrom } from './config';
+import { InvalidEnvironmentError, loadAppConfig } from './config';
 import { configureHttp, createHttpAdapter, HTTP_APP_OPTIONS } from './http/configure-http';
+import { createAppLogger, reportStartupFailure } from './logging';
 
 async function bootstrap(): Promise<void> {
   // Validate first: a bad variable ends start-up with one line, before Nest logs anything.
@@ -12,7 +13,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(),
     createHttpAdapter(),
-    { ...HTTP_APP_OPTIONS, logger: logLevelsFrom(config.logLevel) },
+    { ...HTTP_APP_OPTIONS, logger: createAppLogger(config) },
   );
   configureHttp(app);
   await app.listen(config.port, '0.0.0.0');
@@ -44,12 +45,10 @@ function closeOnSignals(app: NestFastifyApplication): void {
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidEnvironmentError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `payment-notify failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
+  reportStartupFailure(
+    error instanceof InvalidEnvironmentError
+      ? error.message
+      : `payment-notify failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

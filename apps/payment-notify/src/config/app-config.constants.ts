@@ -16,6 +16,9 @@ export const LOG_LEVELS = [
   'fatal',
 ] as const satisfies readonly LogLevel[];
 
+/** Log output formats accepted by `LOG_FORMAT`: Nest's text lines, or one JSON object per line. */
+export const LOG_FORMATS = ['text', 'json'] as const;
+
 /** Defaults applied when a variable is unset (or set to an empty string). */
 export const ENV_DEFAULTS = {
   PORT: 3000,
@@ -36,6 +39,7 @@ export const ENV_DEFAULTS = {
   /** Timeout of one WeChat HTTP attempt. */
   WECHAT_TIMEOUT_MS: 5000,
   LOG_LEVEL: 'log',
+  LOG_FORMAT: 'text',
 } as const;
 
 /** Upper bound for `LOOKUP_CONCURRENCY`. */

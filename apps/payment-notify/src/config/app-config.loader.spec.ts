@@ -43,6 +43,7 @@ describe('loadAppConfig', () => {
       expect(config).toEqual({
         port: 3000,
         logLevel: 'log',
+        logFormat: 'text',
         wechat: {
           appId: 'wx0123456789abcdef',
           secret: SECRET,
@@ -306,13 +307,14 @@ describe('loadAppConfig', () => {
     });
   });
 
-  describe('LOOKUP_SELECTOR, LOOKUP_CONCURRENCY, LOG_LEVEL', () => {
+  describe('LOOKUP_SELECTOR, LOOKUP_CONCURRENCY, LOG_LEVEL, LOG_FORMAT', () => {
     it('accepts valid values', () => {
       const config = loadAppConfig({
         ...base,
         LOOKUP_SELECTOR: 'out_trade_no',
         LOOKUP_CONCURRENCY: '32',
         LOG_LEVEL: 'debug',
+        LOG_FORMAT: 'json',
       });
       expect(config.lookup).toEqual({
         selector: 'out_trade_no',
@@ -322,16 +324,23 @@ describe('loadAppConfig', () => {
         rateLimit: 0,
       });
       expect(config.logLevel).toBe('debug');
+      expect(config.logFormat).toBe('json');
     });
 
     it('rejects invalid values, each by name', () => {
       expect(
-        failure({ ...base, LOOKUP_SELECTOR: 'openid', LOOKUP_CONCURRENCY: '0', LOG_LEVEL: 'trace' })
-          .problems,
+        failure({
+          ...base,
+          LOOKUP_SELECTOR: 'openid',
+          LOOKUP_CONCURRENCY: '0',
+          LOG_LEVEL: 'trace',
+          LOG_FORMAT: 'logfmt',
+        }).problems,
       ).toEqual([
         'LOOKUP_SELECTOR must be one of transaction_id, out_trade_no',
         'LOOKUP_CONCURRENCY must be an integer from 1 to 1024',
         'LOG_LEVEL must be one of verbose, debug, log, warn, error, fatal',
+        'LOG_FORMAT must be one of text, json',
       ]);
     });
   });

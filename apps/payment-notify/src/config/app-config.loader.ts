@@ -55,6 +55,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
   return deepFreeze<AppConfig>({
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     wechat: {
       ...(env.WECHAT_APPID !== undefined && { appId: env.WECHAT_APPID }),
       ...(env.WECHAT_SECRET !== undefined && { secret: env.WECHAT_SECRET }),

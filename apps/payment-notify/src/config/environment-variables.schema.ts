@@ -13,12 +13,13 @@ import {
 } from 'class-validator';
 import {
   ENV_DEFAULTS,
+  LOG_FORMATS,
   LOG_LEVELS,
   LOOKUP_SELECTORS,
   MAX_LOOKUP_CONCURRENCY,
   WECHAT_TOKEN_MODES,
 } from './app-config.constants';
-import type { LookupSelector, WechatTokenMode } from './interfaces';
+import type { LogFormat, LookupSelector, WechatTokenMode } from './interfaces';
 import { IsDatabaseUrl, IsPemFile, IsUrlWithScheme } from './validators';
 
 // Each variable has at most one format message (several decorators may share it), because
@@ -155,6 +156,10 @@ export class EnvironmentVariables {
   @Expose()
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = ENV_DEFAULTS.LOG_LEVEL;
+
+  @Expose()
+  @IsIn(LOG_FORMATS, { message: `$property must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormat = ENV_DEFAULTS.LOG_FORMAT;
 }
 
 function isSet(value: string | undefined): boolean {

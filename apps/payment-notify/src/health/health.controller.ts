@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -9,6 +10,7 @@ import {
 import { RedisHealthIndicator } from './redis.health';
 
 /** `200` while the database (and Redis, when configured) answer, `503` otherwise. */
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -19,6 +21,7 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer' })
   check(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [
       () => this.database.pingCheck('database', { timeout: 1500 }),

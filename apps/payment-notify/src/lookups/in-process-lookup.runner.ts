@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '../config';
+import { PaymentMetrics } from '../metrics';
 import { PaymentsRepository } from '../payments';
 import { LocalLookupPool } from './local-lookup.pool';
 import { describeError } from './lookup-owner';
@@ -27,6 +28,7 @@ export class InProcessLookupRunner
     private readonly payments: PaymentsRepository,
     private readonly pool: LocalLookupPool,
     @InjectAppConfig() private readonly config: AppConfig,
+    private readonly metrics: PaymentMetrics,
   ) {
     super();
   }
@@ -57,7 +59,7 @@ export class InProcessLookupRunner
   private async scan(): Promise<void> {
     try {
       const now = Date.now();
-      await expireOverdue(this.payments, this.logger, now);
+      await expireOverdue(this.payments, this.metrics, this.logger, now);
       await this.pool.runDue(now);
     } catch (error) {
       this.logger.error(`Scanning for due lookups failed: ${describeError(error)}`);
@@ -70,11 +72,13 @@ export class InProcessLookupRunner
 /** Fails pending rows whose 5-minute window has closed; shared by both lookup modes. */
 export async function expireOverdue(
   payments: PaymentsRepository,
+  metrics: PaymentMetrics,
   logger: Logger,
   now: number,
 ): Promise<void> {
   const expired = await payments.expireOverdue(now);
   if (expired > 0) {
     logger.warn(`${expired} payment(s) passed their 5-minute window without a unionid`);
+    metrics.paymentsMissedWindow('scan', expired);
   }
 }

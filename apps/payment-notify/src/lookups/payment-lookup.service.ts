@@ -1,6 +1,7 @@
 import { PaidUnionIdService, type PaidUnionIdQuery } from '@app/wechat-auth';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '../config';
+import { PaymentMetrics } from '../metrics';
 import { PAYMENT_WINDOW_EXPIRED_ERRMSG, PaymentsRepository, type Payment } from '../payments';
 import { classifyLookupFailure } from './lookup-outcome';
 
@@ -24,6 +25,7 @@ export class PaymentLookupService {
     private readonly payments: PaymentsRepository,
     private readonly paidUnionId: PaidUnionIdService,
     @InjectAppConfig() private readonly config: AppConfig,
+    private readonly metrics: PaymentMetrics,
   ) {
     this.leaseMs = config.lookup.sliceMs + config.wechat.timeoutMs + LEASE_SLACK_MS;
   }
@@ -32,13 +34,14 @@ export class PaymentLookupService {
     const { transactionId } = payment;
     const started = Date.now();
     if (started >= payment.deadlineMs) {
-      await this.payments.markFailed(
+      const failed = await this.payments.markFailed(
         transactionId,
         owner,
         payment.lastErrcode,
         PAYMENT_WINDOW_EXPIRED_ERRMSG,
         started,
       );
+      if (failed) this.metrics.paymentsMissedWindow('lookup');
       return;
     }
     const deadline = Math.min(payment.deadlineMs, started + this.config.lookup.sliceMs);
@@ -49,7 +52,11 @@ export class PaymentLookupService {
       await this.recordFailure(payment, owner, error);
       return;
     }
-    await this.payments.markResolved(transactionId, owner, unionid, Date.now());
+    this.metrics.lookup('resolved', 0);
+    const resolvedAt = Date.now();
+    if (await this.payments.markResolved(transactionId, owner, unionid, resolvedAt)) {
+      this.metrics.unionidStored(payment.createdAtMs, resolvedAt);
+    }
   }
 
   private async recordFailure(payment: Payment, owner: string, error: unknown): Promise<void> {
@@ -59,12 +66,17 @@ export class PaymentLookupService {
     const errcode = failure.errcode ?? payment.lastErrcode;
     if (failure.kind === 'terminal') {
       this.logger.warn(`Lookup of ${transactionId} failed for good: errcode ${errcode}`);
+      this.metrics.lookup('failed', failure.errcode);
       await this.payments.markFailed(transactionId, owner, errcode, failure.errmsg, now);
     } else if (now + RETRY_PAUSE_MS >= payment.deadlineMs) {
       this.logger.warn(`Lookup of ${transactionId} ran out of its 5-minute window`);
+      this.metrics.lookup('failed', failure.errcode);
       const errmsg = `${PAYMENT_WINDOW_EXPIRED_ERRMSG} (last error: ${failure.errmsg})`;
-      await this.payments.markFailed(transactionId, owner, errcode, errmsg, now);
+      if (await this.payments.markFailed(transactionId, owner, errcode, errmsg, now)) {
+        this.metrics.paymentsMissedWindow('lookup');
+      }
     } else {
+      this.metrics.lookup('retry', failure.errcode);
       await this.payments.scheduleRetry(
         transactionId,
         owner,

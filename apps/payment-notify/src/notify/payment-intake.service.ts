@@ -1,6 +1,7 @@
 import type { WechatPayNotification } from '@app/wechatpay-notify';
 import { Injectable, Logger } from '@nestjs/common';
 import { LookupScheduler } from '../lookups/lookup.scheduler';
+import { PaymentMetrics } from '../metrics';
 import { PaymentsRepository } from '../payments';
 import { isPaidTransaction, paymentFromNotification } from './payment-from-notification';
 
@@ -15,6 +16,7 @@ export class PaymentIntakeService {
   constructor(
     private readonly payments: PaymentsRepository,
     private readonly lookups: LookupScheduler,
+    private readonly metrics: PaymentMetrics,
   ) {}
 
   async accept(notification: WechatPayNotification): Promise<void> {
@@ -22,11 +24,20 @@ export class PaymentIntakeService {
       this.logger.log(
         `Acknowledged notification ${notification.id} (${notification.eventType}) without a lookup`,
       );
+      this.metrics.notification(
+        'ignored',
+        notification.transaction !== null && notification.eventType === 'TRANSACTION.SUCCESS'
+          ? 'not-success'
+          : 'other-event',
+      );
       return;
     }
     const payment = paymentFromNotification(notification, Date.now());
     if (await this.payments.insertIfAbsent(payment)) {
+      this.metrics.notification('accepted');
       this.lookups.scheduleNow(payment.transactionId);
+    } else {
+      this.metrics.notification('duplicate');
     }
   }
 }

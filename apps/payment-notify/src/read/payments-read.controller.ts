@@ -1,13 +1,26 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { HttpErrorDto, PaymentViewDto, UnionIdViewDto } from '../docs';
 import { PaymentsRepository } from '../payments';
 import { toPaymentView, type PaymentView } from './payment.view';
 
 /** Read side: a payment's state, and the unionid known for an openid. */
+@ApiTags('payments')
 @Controller()
 export class PaymentsReadController {
   constructor(private readonly payments: PaymentsRepository) {}
 
   @Get('payments/:transactionId')
+  @ApiOperation({ summary: "A payment's lookup state" })
+  @ApiParam({ name: 'transactionId', description: 'WeChat Pay transaction_id' })
+  @ApiOkResponse({ type: PaymentViewDto })
+  @ApiNotFoundResponse({ type: HttpErrorDto, description: 'No such payment stored' })
   async payment(@Param('transactionId') transactionId: string): Promise<PaymentView> {
     const payment = await this.payments.findByTransactionId(transactionId);
     if (!payment) {
@@ -17,7 +30,11 @@ export class PaymentsReadController {
   }
 
   @Get('unionids/:openid')
-  async unionid(@Param('openid') openid: string): Promise<{ openid: string; unionid: string }> {
+  @ApiOperation({ summary: 'The unionid found for a payer' })
+  @ApiParam({ name: 'openid', description: "The payer's openid in the mini program" })
+  @ApiOkResponse({ type: UnionIdViewDto })
+  @ApiNotFoundResponse({ type: HttpErrorDto, description: 'No unionid known for this openid' })
+  async unionid(@Param('openid') openid: string): Promise<UnionIdViewDto> {
     const unionid = await this.payments.findUnionId(openid);
     if (unionid === null) {
       throw new NotFoundException('no unionid known for this openid');

@@ -1,8 +1,11 @@
 import type { LogLevel } from '@nestjs/common';
-import type { LOOKUP_SELECTORS, WECHAT_TOKEN_MODES } from '../app-config.constants';
+import type { LOG_FORMATS, LOOKUP_SELECTORS, WECHAT_TOKEN_MODES } from '../app-config.constants';
 
 /** `stable` (POST /cgi-bin/stable_token), `classic` (GET /cgi-bin/token) or `cloud` (no token). */
 export type WechatTokenMode = (typeof WECHAT_TOKEN_MODES)[number];
+
+/** `text` (Nest's console lines) or `json` (one JSON object per line, with a request id). */
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Order key sent to `getpaidunionid` besides the openid. */
 export type LookupSelector = (typeof LOOKUP_SELECTORS)[number];
@@ -37,6 +40,8 @@ export interface AppConfig {
   readonly port: number;
   /** Minimum Nest log level. @default 'log' */
   readonly logLevel: LogLevel;
+  /** Log output format. @default 'text' */
+  readonly logFormat: LogFormat;
   readonly wechat: {
     /** Mini program appid; absent only in `cloud` mode when unset. */
     readonly appId?: string;

@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '../../config';
+import { PaymentMetrics } from '../../metrics';
 import { PaymentsRepository } from '../../payments';
 import { expireOverdue } from '../in-process-lookup.runner';
 import { LocalLookupPool } from '../local-lookup.pool';
@@ -31,6 +32,7 @@ export class LookupReconciler implements OnApplicationBootstrap, BeforeApplicati
     private readonly scheduler: BullmqLookupScheduler,
     private readonly local: LocalLookupPool,
     @InjectAppConfig() private readonly config: AppConfig,
+    private readonly metrics: PaymentMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,7 +53,7 @@ export class LookupReconciler implements OnApplicationBootstrap, BeforeApplicati
   private async scan(): Promise<void> {
     try {
       const now = Date.now();
-      await expireOverdue(this.payments, this.logger, now);
+      await expireOverdue(this.payments, this.metrics, this.logger, now);
       const due = (await this.payments.pendingWithoutLease(now, SCAN_LIMIT)).filter(
         (row) => row.nextAttemptAtMs <= now,
       );

@@ -1,0 +1,3 @@
+export * from './dto';
+export * from './openapi-document.factory';
+export * from './serve-openapi-document';
