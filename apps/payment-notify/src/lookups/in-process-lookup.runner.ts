@@ -5,9 +5,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '../config';
-import { PaymentMetrics } from '../metrics';
-import { PaymentsRepository } from '../payments';
 import { LocalLookupPool } from './local-lookup.pool';
+import { OverduePaymentsExpirer } from './overdue-payments.expirer';
 import { describeError } from './lookup-owner';
 import { LookupScheduler } from './lookup.scheduler';
 
@@ -25,10 +24,9 @@ export class InProcessLookupRunner
   private stopping = false;
 
   constructor(
-    private readonly payments: PaymentsRepository,
+    private readonly overdue: OverduePaymentsExpirer,
     private readonly pool: LocalLookupPool,
     @InjectAppConfig() private readonly config: AppConfig,
-    private readonly metrics: PaymentMetrics,
   ) {
     super();
   }
@@ -59,26 +57,12 @@ export class InProcessLookupRunner
   private async scan(): Promise<void> {
     try {
       const now = Date.now();
-      await expireOverdue(this.payments, this.metrics, this.logger, now);
+      await this.overdue.expire(now);
       await this.pool.runDue(now);
     } catch (error) {
       this.logger.error(`Scanning for due lookups failed: ${describeError(error)}`);
     } finally {
       this.scheduleScan(this.config.lookup.pollMs);
     }
-  }
-}
-
-/** Fails pending rows whose 5-minute window has closed; shared by both lookup modes. */
-export async function expireOverdue(
-  payments: PaymentsRepository,
-  metrics: PaymentMetrics,
-  logger: Logger,
-  now: number,
-): Promise<void> {
-  const expired = await payments.expireOverdue(now);
-  if (expired > 0) {
-    logger.warn(`${expired} payment(s) passed their 5-minute window without a unionid`);
-    metrics.paymentsMissedWindow('scan', expired);
   }
 }

@@ -9,6 +9,7 @@ import { LookupReconciler } from './bullmq/lookup.reconciler';
 import { LookupWorker } from './bullmq/lookup.worker';
 import { InProcessLookupRunner } from './in-process-lookup.runner';
 import { LocalLookupPool } from './local-lookup.pool';
+import { OverduePaymentsExpirer } from './overdue-payments.expirer';
 import { LookupScheduler } from './lookup.scheduler';
 import { PaymentLookupService } from './payment-lookup.service';
 
@@ -31,6 +32,7 @@ export class LookupsModule {
       providers: [
         PaymentLookupService,
         LocalLookupPool,
+        OverduePaymentsExpirer,
         InProcessLookupRunner,
         { provide: LookupScheduler, useExisting: InProcessLookupRunner },
       ],
@@ -53,6 +55,7 @@ export class LookupsModule {
         { provide: LOOKUP_REDIS_OPTIONS, useValue: connection },
         PaymentLookupService,
         LocalLookupPool,
+        OverduePaymentsExpirer,
         BullmqLookupScheduler,
         LookupWorker,
         LookupReconciler,

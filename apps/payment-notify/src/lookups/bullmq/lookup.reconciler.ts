@@ -5,9 +5,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '../../config';
-import { PaymentMetrics } from '../../metrics';
 import { PaymentsRepository } from '../../payments';
-import { expireOverdue } from '../in-process-lookup.runner';
+import { OverduePaymentsExpirer } from '../overdue-payments.expirer';
 import { LocalLookupPool } from '../local-lookup.pool';
 import { describeError } from '../lookup-owner';
 import { BullmqLookupScheduler } from './bullmq-lookup.scheduler';
@@ -32,7 +31,7 @@ export class LookupReconciler implements OnApplicationBootstrap, BeforeApplicati
     private readonly scheduler: BullmqLookupScheduler,
     private readonly local: LocalLookupPool,
     @InjectAppConfig() private readonly config: AppConfig,
-    private readonly metrics: PaymentMetrics,
+    private readonly overdue: OverduePaymentsExpirer,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,7 +52,7 @@ export class LookupReconciler implements OnApplicationBootstrap, BeforeApplicati
   private async scan(): Promise<void> {
     try {
       const now = Date.now();
-      await expireOverdue(this.payments, this.metrics, this.logger, now);
+      await this.overdue.expire(now);
       const due = (await this.payments.pendingWithoutLease(now, SCAN_LIMIT)).filter(
         (row) => row.nextAttemptAtMs <= now,
       );
