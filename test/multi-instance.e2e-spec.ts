@@ -55,6 +55,8 @@ describeWithServices('three instances sharing Redis and PostgreSQL', () => {
       // A timed-out request may still succeed at WeChat and be asked again: under CPU contention
       // a short timeout would turn into repeated successful lookups that prove nothing here.
       WECHAT_TIMEOUT_MS: '5000',
+      // Bounds the lookups a killed instance can leave answered-but-unrecorded (checked below).
+      LOOKUP_CONCURRENCY: '8',
     }));
     // Instances start one after another on a fresh database (migrations run under a lock anyway).
     const instances: { app: AppProcess; url: string }[] = [];

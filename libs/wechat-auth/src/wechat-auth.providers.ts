@@ -43,6 +43,8 @@ export function createWechatHttpService(): Provider {
           httpsAgent: new HttpsAgent({ keepAlive: true }),
           // Redirects would re-send the token to another origin.
           maxRedirects: 0,
+          // No proxy lookup in the environment on every request (measurable per call).
+          proxy: false,
         }),
       ),
     inject: [WECHAT_AUTH_RESOLVED_OPTIONS],

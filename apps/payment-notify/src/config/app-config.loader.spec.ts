@@ -59,7 +59,7 @@ describe('loadAppConfig', () => {
         database: { type: 'sqlite', path: resolve('data/payment-notify.sqlite') },
         lookup: {
           selector: 'transaction_id',
-          concurrency: 8,
+          concurrency: 64,
           sliceMs: 20_000,
           pollMs: 500,
           rateLimit: 0,
