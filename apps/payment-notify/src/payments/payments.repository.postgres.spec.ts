@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { PAYMENTS_MIGRATIONS } from './migrations';
 import { createPaymentsDataSource } from './payments-data-source.factory';
 import { describePaymentsRepository } from './testing';
 import { createTypeOrmOptions } from './typeorm-options.factory';
@@ -41,7 +42,7 @@ if (pgUrl) {
         const applied = await first.query(
           `SELECT count(*)::int AS n FROM "${target.schema}"."migrations"`,
         );
-        expect(applied).toEqual([{ n: 2 }]);
+        expect(applied).toEqual([{ n: PAYMENTS_MIGRATIONS.length }]);
       } finally {
         for (const result of started)
           if (result.status === 'fulfilled') await result.value.destroy();
