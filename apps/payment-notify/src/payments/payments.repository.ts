@@ -3,6 +3,8 @@ import { DataSource, type EntityManager, type QueryResult } from 'typeorm';
 import { Payment, UnionId } from './entities';
 import type { NewPayment, PaymentStatus } from './interfaces';
 import { PAYMENT_WINDOW_EXPIRED_ERRMSG, PAYMENT_WINDOW_MS } from './payments.constants';
+import { SqlitePaymentStatements } from './sqlite-payment.statements';
+import type { Database } from 'better-sqlite3';
 import { SerialQueue } from './utils';
 
 /** Rows returned by {@link PaymentsRepository.pendingWithoutLease} when no limit is given. */
@@ -27,9 +29,21 @@ export class PaymentsRepository {
    * its operations one at a time; on PostgreSQL each one gets a pool connection.
    */
   private readonly queue: SerialQueue | undefined;
+  private sqliteStatements?: SqlitePaymentStatements;
 
   constructor(private readonly dataSource: DataSource) {
     this.queue = dataSource.options.type === 'better-sqlite3' ? new SerialQueue() : undefined;
+  }
+
+  /** Prepared hot-path statements on SQLite (prepared on first use, once connected). */
+  private get sqlite(): SqlitePaymentStatements | undefined {
+    if (this.queue && !this.sqliteStatements) {
+      const { databaseConnection } = this.dataSource.driver as unknown as {
+        databaseConnection: Database;
+      };
+      this.sqliteStatements = new SqlitePaymentStatements(databaseConnection);
+    }
+    return this.sqliteStatements;
   }
 
   /**
@@ -39,6 +53,8 @@ export class PaymentsRepository {
    * @returns `true` only when this call created the row.
    */
   insertIfAbsent(payment: NewPayment): Promise<boolean> {
+    const sqlite = this.sqlite;
+    if (sqlite) return this.run(async () => sqlite.insertIfAbsent(payment));
     return this.run(async () => {
       const [sql, parameters] = this.dataSource
         .createQueryBuilder()
@@ -122,6 +138,9 @@ export class PaymentsRepository {
     unionid: string,
     now: number,
   ): Promise<boolean> {
+    const sqlite = this.sqlite;
+    if (sqlite)
+      return this.run(async () => sqlite.markResolved(transactionId, owner, unionid, now));
     return this.run(() =>
       this.dataSource.transaction(async (manager) => {
         const updated = await this.updateOwned(manager, transactionId, owner, {
@@ -308,6 +327,8 @@ export class PaymentsRepository {
     leaseMs: number,
     dueOnly: boolean,
   ): Promise<Payment | null> {
+    const sqlite = this.sqlite;
+    if (sqlite) return sqlite.claim(transactionId, owner, now, leaseMs, dueOnly);
     const update = this.dataSource
       .createQueryBuilder()
       .update(Payment)

@@ -11,6 +11,7 @@ const epochMs = { type: 'bigint', transformer: bigintNumberTransformer } as cons
  */
 @Entity({ name: PAYMENTS_TABLE })
 @Index('IDX_payments_status_next_attempt', ['status', 'nextAttemptAtMs'])
+@Index('IDX_payments_status_deadline', ['status', 'deadlineMs'])
 export class Payment {
   @PrimaryColumn({ name: 'transaction_id', type: 'varchar', length: 32 })
   transactionId: string;
