@@ -1,0 +1,211 @@
+import Database from 'better-sqlite3';
+import { createDecipheriv, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Configuration of the bare `node:http` baseline: the app's keys and database, nothing else. */
+export interface BaselineOptions {
+  databasePath: string;
+  publicKeyPem: string;
+  publicKeyId: string;
+  apiV3Key: string;
+  mchId: string;
+}
+
+/** A rejected notification: HTTP status and a message for `{"code":"FAIL","message"}`. */
+export class NotifyRejection extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_SKEW_SECONDS = 300;
+const PAYMENT_WINDOW_MS = 5 * 60_000;
+const TAG_LENGTH = 16;
+const UNIX_SECONDS = /^\d{1,12}$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const NEWLINE = 0x0a;
+/** Column sizes of `payments` (as the app's migration creates them). */
+const MAX = {
+  transactionId: 32,
+  notificationId: 64,
+  outTradeNo: 64,
+  mchId: 32,
+  appId: 64,
+  openid: 128,
+};
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown, max = Infinity): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max;
+
+/**
+ * The app's notify work written directly, as well as we can: header and timestamp checks, RSA
+ * verification of the raw bytes with a pre-parsed key, JSON.parse, AES-256-GCM decryption,
+ * the transaction checks the app makes, and one prepared `INSERT ... ON CONFLICT DO NOTHING`
+ * into the app's `payments` table (WAL, synchronous=NORMAL, like the app). No lookups.
+ */
+export class BaselineNotifyHandler {
+  private readonly keys: Map<string, KeyObject>;
+  private readonly apiV3Key: Buffer;
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly options: BaselineOptions) {
+    this.keys = new Map([[options.publicKeyId, createPublicKey(options.publicKeyPem)]]);
+    this.apiV3Key = Buffer.from(options.apiV3Key, 'utf8');
+    this.db = new Database(options.databasePath, { fileMustExist: true });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.insert = this.db.prepare(
+      `INSERT INTO payments (transaction_id, notification_id, out_trade_no, mch_id, app_id, openid,
+         amount_total, currency, success_time_ms, deadline_ms, status, unionid, attempts,
+         next_attempt_at_ms, lease_owner, lease_until_ms, last_errcode, last_errmsg,
+         created_at_ms, updated_at_ms, resolved_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, 0, ?, NULL, NULL, NULL, NULL, ?, ?, NULL)
+       ON CONFLICT DO NOTHING`,
+    );
+  }
+
+  /** @throws NotifyRejection */
+  handle(headers: IncomingHttpHeaders, body: Buffer): void {
+    this.verify(headers, body);
+    const envelope = parseJson(body.toString('utf8'), 'body');
+    const resource = envelope.resource;
+    if (
+      !isText(envelope.id) ||
+      !isText(envelope.event_type) ||
+      !isObject(resource) ||
+      !isText(resource.ciphertext) ||
+      !isText(resource.nonce) ||
+      typeof resource.associated_data !== 'string'
+    ) {
+      throw new NotifyRejection(400, 'malformed envelope');
+    }
+    if (resource.algorithm !== 'AEAD_AES_256_GCM') {
+      throw new NotifyRejection(400, 'unsupported resource algorithm');
+    }
+    const tx = parseJson(
+      this.decrypt(resource.ciphertext, resource.nonce, resource.associated_data),
+      'resource',
+    );
+    if (tx.mchid !== this.options.mchId) throw new NotifyRejection(400, 'mchid mismatch');
+    if (envelope.event_type !== 'TRANSACTION.SUCCESS' || tx.trade_state !== 'SUCCESS') return;
+    this.store(envelope.id, tx);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private verify(headers: IncomingHttpHeaders, body: Buffer): void {
+    const timestamp = headers['wechatpay-timestamp'];
+    const nonce = headers['wechatpay-nonce'];
+    const signature = headers['wechatpay-signature'];
+    const serial = headers['wechatpay-serial'];
+    if (!isText(timestamp) || !isText(nonce) || !isText(signature) || !isText(serial)) {
+      throw new NotifyRejection(400, 'missing Wechatpay-* header');
+    }
+    const type = headers['wechatpay-signature-type'];
+    if (type !== undefined && type !== 'WECHATPAY2-SHA256-RSA2048') {
+      throw new NotifyRejection(400, 'unsupported signature type');
+    }
+    if (!UNIX_SECONDS.test(timestamp)) throw new NotifyRejection(400, 'malformed timestamp');
+    if (Math.abs(Math.floor(Date.now() / 1000) - Number(timestamp)) > MAX_SKEW_SECONDS) {
+      throw new NotifyRejection(401, 'stale timestamp');
+    }
+    if (signature.startsWith('WECHATPAY/SIGNTEST/')) throw new NotifyRejection(401, 'probe');
+    const key = this.keys.get(serial);
+    if (key === undefined) throw new NotifyRejection(401, 'unknown serial');
+    const prefix = `${timestamp}\n${nonce}\n`;
+    const prefixLength = Buffer.byteLength(prefix);
+    const message = Buffer.allocUnsafe(prefixLength + body.length + 1);
+    message.write(prefix, 0);
+    body.copy(message, prefixLength);
+    message[message.length - 1] = NEWLINE;
+    let valid: boolean;
+    try {
+      valid = verify('sha256', message, key, Buffer.from(signature, 'base64'));
+    } catch {
+      valid = false;
+    }
+    if (!valid) throw new NotifyRejection(401, 'bad signature');
+  }
+
+  private decrypt(ciphertext: string, nonce: string, associatedData: string): string {
+    const data = Buffer.from(ciphertext, 'base64');
+    if (data.length < TAG_LENGTH) throw new NotifyRejection(400, 'decryption failed');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.apiV3Key, Buffer.from(nonce, 'utf8'), {
+        authTagLength: TAG_LENGTH,
+      });
+      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+      decipher.setAuthTag(data.subarray(data.length - TAG_LENGTH));
+      return Buffer.concat([
+        decipher.update(data.subarray(0, data.length - TAG_LENGTH)),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      throw new NotifyRejection(400, 'decryption failed');
+    }
+  }
+
+  private store(notificationId: string, tx: Json): void {
+    const payer = tx.payer;
+    const amount = tx.amount;
+    const successTime = tx.success_time;
+    if (
+      !isText(notificationId, MAX.notificationId) ||
+      !isText(tx.transaction_id, MAX.transactionId) ||
+      !isText(tx.out_trade_no, MAX.outTradeNo) ||
+      !isText(tx.appid, MAX.appId) ||
+      !isText(tx.mchid, MAX.mchId) ||
+      !isText(tx.trade_type) ||
+      !isText(tx.bank_type) ||
+      !isObject(payer) ||
+      !isText(payer.openid, MAX.openid) ||
+      !isObject(amount) ||
+      !Number.isSafeInteger(amount.total) ||
+      (amount.total as number) < 0 ||
+      typeof successTime !== 'string' ||
+      !RFC3339.test(successTime)
+    ) {
+      throw new NotifyRejection(400, 'invalid transaction');
+    }
+    const successTimeMs = Date.parse(successTime);
+    if (Number.isNaN(successTimeMs)) throw new NotifyRejection(400, 'invalid success_time');
+    const currency = typeof amount.currency === 'string' ? amount.currency : 'CNY';
+    const now = Date.now();
+    this.insert.run(
+      tx.transaction_id,
+      notificationId,
+      tx.out_trade_no,
+      tx.mchid,
+      tx.appid,
+      payer.openid,
+      amount.total,
+      currency,
+      successTimeMs,
+      successTimeMs + PAYMENT_WINDOW_MS,
+      now,
+      now,
+      now,
+    );
+  }
+}
+
+function parseJson(text: string, what: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (!isObject(value)) throw new NotifyRejection(400, `${what} is not a JSON object`);
+  return value;
+}

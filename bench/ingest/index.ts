@@ -1,0 +1,2 @@
+export * from './ingest.bench';
+export * from './ingest.report';
