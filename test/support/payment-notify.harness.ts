@@ -21,6 +21,7 @@ import {
   createHttpAdapter,
   HTTP_APP_OPTIONS,
 } from '../../apps/payment-notify/src/http/configure-http';
+import type { PaymentView } from '../../apps/payment-notify/src/read/payment.view';
 import { SANDBOX_APP, sandboxEnvironment } from '../../apps/payment-notify/src/testing';
 
 /** Every log line of the app, for "no secret in the output" checks. */
@@ -205,13 +206,5 @@ export class PaymentNotifyHarness {
   }
 }
 
-export interface PaymentBody {
-  transactionId: string;
-  outTradeNo: string;
-  mchId: string;
-  appId: string;
-  openid: string;
-  unionid: string | null;
-  status: 'pending' | 'resolved' | 'failed';
-  error: { errcode: number | null; errmsg: string } | null;
-}
+/** `GET /payments/:transactionId` as the app answers it. */
+export type PaymentBody = PaymentView;
