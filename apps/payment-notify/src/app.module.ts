@@ -2,14 +2,13 @@ import { RedisTokenStore, WechatAuthModule, type WechatAuthModuleOptions } from 
 import { WechatPayNotifyModule, type WechatPayNotifyModuleOptions } from '@app/wechatpay-notify';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, loadAppConfig, validateEnvironment, type AppConfig } from './config';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging';
 import { LookupsModule } from './lookups/lookups.module';
 import { MetricsModule, PaymentMetrics, wechatAuthMetricsHooks } from './metrics';
 import { NotifyModule } from './notify';
-import { createPaymentsDataSource, createTypeOrmOptions } from './payments';
+import { PaymentsDatabaseModule } from './payments';
 import { ReadModule } from './read/read.module';
 import { APP_REDIS, RedisModule } from './redis/redis.module';
 import type { Redis } from 'ioredis';
@@ -55,15 +54,7 @@ export class AppModule {
           validate: validateEnvironment,
           load: [appConfig],
         }),
-        TypeOrmModule.forRootAsync({
-          inject: [appConfig.KEY],
-          useFactory: (config: AppConfig) => ({
-            ...createTypeOrmOptions(config),
-            // Fail start-up instead of retrying for half a minute.
-            retryAttempts: 1,
-          }),
-          dataSourceFactory: createPaymentsDataSource,
-        }),
+        PaymentsDatabaseModule.forRoot(),
         LoggingModule.register(config),
         RedisModule.register(config),
         MetricsModule,

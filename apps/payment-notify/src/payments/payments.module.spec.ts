@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigModule } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, validateEnvironment } from '../config';
 import { createEnvFiles, type EnvFiles } from '../config/testing';
-import { createPaymentsDataSource } from './payments-data-source.factory';
+import { PaymentsDatabaseModule } from './payments-database.module';
 import { PaymentsModule } from './payments.module';
 import { PaymentsRepository } from './payments.repository';
 import { newPayment } from './testing';
-import { createTypeOrmOptions } from './typeorm-options.factory';
 
 describe('PaymentsModule wired with ConfigModule and TypeOrmModule', () => {
   let files: EnvFiles;
@@ -52,11 +50,7 @@ describe('PaymentsModule wired with ConfigModule and TypeOrmModule', () => {
           validate: validateEnvironment,
           load: [appConfig],
         }),
-        TypeOrmModule.forRootAsync({
-          inject: [appConfig.KEY],
-          useFactory: createTypeOrmOptions,
-          dataSourceFactory: createPaymentsDataSource,
-        }),
+        PaymentsDatabaseModule.forRoot(),
         PaymentsModule,
       ],
     }).compile();

@@ -2,16 +2,8 @@ import { Module } from '@nestjs/common';
 import { PaymentsRepository } from './payments.repository';
 
 /**
- * Provides {@link PaymentsRepository}. It needs the root TypeORM `DataSource`, so import it
- * next to:
- *
- * ```ts
- * TypeOrmModule.forRootAsync({
- *   inject: [appConfig.KEY],
- *   useFactory: createTypeOrmOptions,
- *   dataSourceFactory: createPaymentsDataSource,
- * })
- * ```
+ * Provides {@link PaymentsRepository}. It needs the root `DataSource` that
+ * `PaymentsDatabaseModule.forRoot()` opens.
  */
 @Module({
   providers: [PaymentsRepository],
