@@ -1,30 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from './infra/test-services';
+import { freePort, startRedisServer, type RedisServer } from './infra/redis-server';
 import { requireService } from './infra/test-databases';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
 
 const redisUrl = requireService('TEST_REDIS_URL');
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
-/** A Redis server of this spec's own, so that it can be stopped mid-run. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  await new Promise<void>((resolve) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve();
-    });
-  });
-  return child;
+/** This spec's own Redis (so it can be killed mid-run and restarted on the same port). */
+async function startRedis(port: number): Promise<RedisServer> {
+  const server = await startRedisServer(port);
+  if (!server) throw new Error('redis-server is not installed');
+  return server;
 }
 
 describeWithRedis('Redis outage in BullMQ mode', () => {
-  let redis: ChildProcess;
+  let redis: RedisServer;
   let h: PaymentNotifyHarness;
   let port: number;
 
@@ -37,7 +26,7 @@ describeWithRedis('Redis outage in BullMQ mode', () => {
   });
   afterAll(async () => {
     await h?.stop();
-    redis.kill('SIGKILL');
+    await redis.stop();
   });
 
   const resolveBatch = async (prefix: string, count: number) => {
@@ -54,8 +43,7 @@ describeWithRedis('Redis outage in BullMQ mode', () => {
     expect(h.sandbox.counters().tokenCalls.total).toBe(1);
     expect((await h.get('/health')).status).toBe(200);
 
-    redis.kill('SIGKILL');
-    await new Promise((resolve) => redis.once('exit', resolve));
+    await redis.stop();
     await resolveBatch('o-during', 10);
     expect((await h.get('/health')).status).toBe(503);
     expect(h.sandbox.counters().tokenCalls.total).toBe(1);

@@ -8,7 +8,6 @@ export * from './markdown.util';
 export * from './notification-pool';
 export * from './proc-cpu.util';
 export * from './progress.util';
-export * from './redis.launcher';
 export * from './repo-paths';
 export * from './sandbox.launcher';
 export * from './stats.util';

@@ -6,10 +6,10 @@ import {
   markdownTable,
   nextMessage,
   progress,
-  RedisServerProcess,
   SandboxProcess,
   stopChild,
 } from '../support';
+import { startRedisServer } from '../../test/infra/redis-server';
 import type { TokenInstanceDoneMessage, TokenInstanceOptions } from './token-instance.main';
 
 export interface TokenEconomyOptions {
@@ -55,7 +55,7 @@ export async function runTokenEconomyBench(
   options: TokenEconomyOptions,
 ): Promise<TokenEconomyResult> {
   const sandbox = await SandboxProcess.start({ seed: 3 });
-  const redis = await RedisServerProcess.start();
+  const redis = await startRedisServer();
   try {
     const registered = await sandbox.registerPayments(
       Array.from({ length: options.lookups }, (_, i): SandboxPaymentInput => ({

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, startRedisServer } from './redis-server';
+
+export { freePort } from './redis-server';
 
 /** Throwaway Redis and PostgreSQL servers for one test run. */
 export interface TestServices {
@@ -13,17 +14,6 @@ export interface TestServices {
 }
 
 const log = (line: string) => process.stderr.write(`[test-services] ${line}\n`);
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function which(binary: string): string | undefined {
   const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
@@ -41,58 +31,6 @@ function postgresBinDir(): string | undefined {
     .reverse()
     .find((v) => existsSync(join(root, v, 'bin', 'initdb')));
   return version ? join(root, version, 'bin') : undefined;
-}
-
-async function waitFor(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > until) throw new Error(`${what} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function startRedis(
-  dir: string,
-): Promise<{ url: string; process: ChildProcess } | undefined> {
-  const binary = which('redis-server');
-  if (!binary) return undefined;
-  const port = await freePort();
-  const child = spawn(
-    binary,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitFor(async () => {
-    const client = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
-    client.on('error', () => undefined); // refused until the server is up: expected
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG';
-    } finally {
-      client.disconnect();
-    }
-  }, 'redis-server');
-  return { url: `redis://127.0.0.1:${port}`, process: child };
 }
 
 /** initdb refuses to run as root: then run the server tools as the postgres user. */
@@ -160,13 +98,13 @@ const gidOf = (user: string) =>
  */
 export async function startTestServices(): Promise<TestServices> {
   const dir = mkdtempSync(join(tmpdir(), 'test-services-'));
-  const redis = await startRedis(dir);
+  const redis = await startRedisServer();
   const postgres = await startPostgres(dir);
   const missing = [!redis && 'redis-server', !postgres && 'PostgreSQL (initdb)'].filter(Boolean);
   if (missing.length > 0) {
     const message = `${missing.join(' and ')} not found: the Redis/PostgreSQL suites are SKIPPED`;
     if (process.env.CI === 'true') {
-      redis?.process.kill('SIGKILL');
+      await redis?.stop();
       postgres?.stop();
       throw new Error(`${message} (CI=true makes that a failure)`);
     }
@@ -174,7 +112,7 @@ export async function startTestServices(): Promise<TestServices> {
   }
   log(`redis ${redis?.url ?? 'unavailable'}, postgres ${postgres?.url ?? 'unavailable'}`);
   const stop = async () => {
-    redis?.process.kill('SIGKILL');
+    await redis?.stop();
     postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
   };
