@@ -20,3 +20,4 @@ export * from './interfaces';
 export * from './paid-union-id.service';
 export * from './wechat-auth.constants';
 export * from './wechat-auth.module';
+export { isRemotePlainHttpUrl } from './validation/remote-plain-http-url';

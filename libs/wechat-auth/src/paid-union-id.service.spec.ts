@@ -19,6 +19,7 @@ import type { PaidUnionIdQuery } from './interfaces/paid-union-id-query.interfac
 import type { WechatAuthModuleOptions } from './interfaces/wechat-auth-module-options.interface';
 import { PaidUnionIdService } from './paid-union-id.service';
 import { WechatAuthModule } from './wechat-auth.module';
+import { waitUntil } from './access-token/redis/redis-token.test-helpers';
 import { CapturingLogger } from './wechat-auth.test-helpers';
 
 const APP = { appId: 'wx0123456789abcdef', secret: 'f3c1a9e07b2d4c5e8a6f0b1c2d3e4f5a' };
@@ -231,6 +232,51 @@ describe('PaidUnionIdService against the WeChat sandbox', () => {
       ),
     ).rejects.toBeInstanceOf(WechatDeadlineExceededError);
     expect(sandbox.requests()).toHaveLength(0);
+  });
+
+  it("a lookup's deadline bounds its token fetch: a hanging token endpoint is left at the deadline", async () => {
+    const { service } = await boot({ timeoutMs: 2000 });
+    const payment = pay();
+    sandbox.failNextToken('hang', 'hang', 'hang', 'hang');
+    const error = await service
+      .getPaidUnionId(
+        { openid: payment.openid, transactionId: payment.transactionId },
+        { deadline: Date.now() + 300 },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatDeadlineExceededError);
+    expect(error).toMatchObject({ path: '/cgi-bin/stable_token' });
+    // Left at the deadline: no retry of the hung attempt, no lookup.
+    expect(sandbox.counters().tokenCalls.total).toBe(1);
+    expect(sandbox.counters().lookups).toBe(0);
+    // No caller waits for the fetch any more, so it is abandoned rather than retried unseen.
+    await waitUntil(
+      () => logs.lines.some((line) => line.startsWith('warn Abandoned the stable access_token')),
+      'the fetch is abandoned',
+    );
+    expect(sandbox.counters().tokenCalls.total).toBe(1);
+  });
+
+  it('a caller that stops at its deadline leaves the shared token fetch running for the others', async () => {
+    const { service } = await boot({ timeoutMs: 1000 });
+    const payment = pay();
+    const query = { openid: payment.openid, transactionId: payment.transactionId };
+    sandbox.failNextToken('hang');
+    let patientSettled = false;
+    const patient = service.getPaidUnionId(query).finally(() => {
+      patientSettled = true;
+    });
+    const hurried = service.getPaidUnionId(query, { deadline: Date.now() + 200 });
+    await expect(hurried).rejects.toMatchObject({
+      name: 'WechatDeadlineExceededError',
+      path: '/cgi-bin/stable_token',
+    });
+    expect(patientSettled).toBe(false);
+    expect(sandbox.counters().tokenCalls.total).toBe(1);
+    await expect(patient).resolves.toBe(payment.unionid);
+    // One fetch for both: the hung attempt and its retry.
+    expect(sandbox.counters().tokenCalls.total).toBe(2);
+    expect(sandbox.counters().lookups).toBe(1);
   });
 
   it('45011 is not retried when the next minute is past the deadline', async () => {

@@ -21,12 +21,14 @@ export class PaidUnionIdService {
 
   /**
    * @param query the payer's `openid` and either `transactionId` or `mchId` + `outTradeNo`
-   * @param options `deadline` (epoch ms): no retry is scheduled past it
+   * @param options `deadline` (epoch ms): no retry is scheduled past it, nor any token awaited
    * @returns the payer's unionid
    * @throws WechatValidationError bad input (before any HTTP call)
    * @throws WechatApiError (or a subclass: WechatInvalidOpenidError 40003,
    * WechatOpenPlatformNotBoundError 89002, WechatInvalidTradeError 89300, AccessTokenRefreshError)
    * @throws WechatHttpError, WechatNetworkError after retries
+   * @throws WechatDeadlineExceededError the deadline passed before the first attempt, or while
+   * waiting for an access token
    */
   async getPaidUnionId(query: PaidUnionIdQuery, options: WechatCallOptions = {}): Promise<string> {
     const valid = validatePaidUnionIdQuery(query);

@@ -58,5 +58,15 @@ export const unexpectedResponseMessage = (path: string, detail: string): string 
 export const deadlinePassedMessage = (path: string): string =>
   `WeChat ${path} was not called: the deadline has already passed`;
 
+export const tokenDeadlineMessage = (appId: string): string =>
+  `no access_token of ${appId} before the deadline, so the WeChat API was not called`;
+
+export const abandonedFetchMessage = (path: string): string =>
+  `WeChat ${path}: abandoned, no caller waits for the answer any more`;
+
+export const insecureApiBaseUrlMessage = (field: string, tokenMode: string): string =>
+  `${field} must be https: (plain http: only for a loopback host, or in tokenMode 'cloud'): ` +
+  `tokenMode '${tokenMode}' sends the AppSecret, which would travel in clear`;
+
 export const externalTokenMessage = (appId: string, detail: string): string =>
   `the external token source for ${appId} failed: ${detail}`;

@@ -196,6 +196,20 @@ describe('WechatAuthModule options validation at bootstrap', () => {
     expect(String(error)).not.toContain(leaked);
   });
 
+  it('refuses a plain-http apiBaseUrl off this machine when the AppSecret is sent', async () => {
+    const error = await bootError({
+      appId: APP_ID,
+      secret: SECRET,
+      tokenMode: 'classic',
+      apiBaseUrl: 'http://api.weixin.qq.com',
+    });
+    expect(error.problems).toEqual([
+      "apiBaseUrl must be https: (plain http: only for a loopback host, or in tokenMode 'cloud'): " +
+        "tokenMode 'classic' sends the AppSecret, which would travel in clear",
+    ]);
+    expect(String(error)).not.toContain(SECRET);
+  });
+
   it('cloud mode needs neither appId nor secret', async () => {
     const ref = await boot({ tokenMode: 'cloud' });
     expect(ref.get(PaidUnionIdService)).toBeInstanceOf(PaidUnionIdService);

@@ -17,8 +17,28 @@ export interface FetchedAccessToken {
   lifetimeMs?: number;
 }
 
+/** Options of one token fetch. */
+export interface AccessTokenFetchOptions {
+  /** stable mode only: asks WeChat to invalidate the current token (20/day). */
+  forceRefresh?: boolean;
+  /** Aborted when no caller waits for this fetch any more. */
+  signal?: AbortSignal;
+}
+
 const STABLE_TOKEN_PATH = '/cgi-bin/stable_token';
 const CLASSIC_TOKEN_PATH = '/cgi-bin/token';
+
+/** Where an app's token comes from, as named in errors: the WeChat path, or `externalToken`. */
+export function tokenSourcePath(app: ResolvedWechatApp): string {
+  switch (app.tokenMode) {
+    case 'stable':
+      return STABLE_TOKEN_PATH;
+    case 'classic':
+      return CLASSIC_TOKEN_PATH;
+    default:
+      return app.tokenMode === 'external' ? 'externalToken' : '(none)';
+  }
+}
 
 /** Fetches a token from its source: stable_token, token, or the external source. */
 @Injectable()
@@ -31,12 +51,15 @@ export class AccessTokenFetcher {
   ) {}
 
   /**
-   * @param forceRefresh stable mode only: asks WeChat to invalidate the current token (20/day).
-   * @throws AccessTokenRefreshError
+   * @throws AccessTokenRefreshError; WechatDeadlineExceededError once `signal` aborted
    */
-  async fetch(app: ResolvedWechatApp, forceRefresh = false): Promise<FetchedAccessToken> {
+  async fetch(
+    app: ResolvedWechatApp,
+    options: AccessTokenFetchOptions = {},
+  ): Promise<FetchedAccessToken> {
+    const { forceRefresh = false, signal } = options;
     try {
-      const token = await this.fromSource(app, forceRefresh);
+      const token = await this.fromSource(app, forceRefresh, signal);
       this.options.hooks.onTokenFetch?.({
         appId: app.appId,
         mode: app.tokenMode,
@@ -50,6 +73,13 @@ export class AccessTokenFetcher {
       );
       return token;
     } catch (error) {
+      if (signal?.aborted) {
+        // Nobody waits for it (deadlines passed, or shutdown): not a failure of WeChat or config.
+        this.logger.warn(
+          `Abandoned the ${app.tokenMode} access_token fetch of ${app.appId}: no caller waits for it any more`,
+        );
+        throw error;
+      }
       const failure =
         error instanceof WechatApiError
           ? new AccessTokenRefreshError(app.appId, error.errcode, error.errmsg, error.path)
@@ -68,6 +98,7 @@ export class AccessTokenFetcher {
   private async fromSource(
     app: ResolvedWechatApp,
     forceRefresh: boolean,
+    signal: AbortSignal | undefined,
   ): Promise<FetchedAccessToken> {
     switch (app.tokenMode) {
       case 'stable':
@@ -83,6 +114,7 @@ export class AccessTokenFetcher {
               secret: app.secret,
               force_refresh: forceRefresh,
             },
+            signal,
           }),
         );
       case 'classic':
@@ -93,6 +125,7 @@ export class AccessTokenFetcher {
             baseUrl: app.apiBaseUrl,
             path: CLASSIC_TOKEN_PATH,
             query: { grant_type: 'client_credential', appid: app.appId, secret: app.secret },
+            signal,
           }),
         );
       case 'external':

@@ -1,3 +1,5 @@
+import type { WechatCallOptions } from '../interfaces/paid-union-id-query.interface';
+
 /**
  * Supplies access tokens. Abstract class, so it is both the type and the injection token:
  * inject `AccessTokenProvider`, swap it with the `accessTokenProvider` option or
@@ -8,9 +10,12 @@
 export abstract class AccessTokenProvider {
   /**
    * A valid access token of `appId` (default: the first configured app).
+   * @param options `deadline` (epoch ms): stop waiting for a token then. A fetch shared with
+   * other callers goes on for them; it is abandoned once none of them waits any more.
    * @throws AccessTokenRefreshError when WeChat refuses to issue one
+   * @throws WechatDeadlineExceededError when the deadline passes first
    */
-  abstract getAccessToken(appId?: string): Promise<string>;
+  abstract getAccessToken(appId?: string, options?: WechatCallOptions): Promise<string>;
 
   /**
    * Called after WeChat rejected `accessToken` (40001/40014/42001): forget it, but only if it is

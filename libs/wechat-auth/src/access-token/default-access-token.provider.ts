@@ -1,15 +1,23 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { worstCaseSendMs } from '../client/backoff';
 import { WechatAuthConfigError } from '../errors/wechat-auth-config.error';
+import { WechatDeadlineExceededError } from '../errors/wechat-transport.error';
 import type {
   AccessTokenStore,
   StoredAccessToken,
 } from '../interfaces/access-token-store.interface';
+import type { WechatCallOptions } from '../interfaces/paid-union-id-query.interface';
 import type {
   ResolvedWechatApp,
   ResolvedWechatAuthOptions,
 } from '../interfaces/resolved-options.interface';
-import type { AccessTokenFetcher, FetchedAccessToken } from './access-token-fetcher';
+import { abandonedFetchMessage, tokenDeadlineMessage } from '../wechat-auth.messages';
+import {
+  tokenSourcePath,
+  type AccessTokenFetcher,
+  type FetchedAccessToken,
+} from './access-token-fetcher';
 import { AccessTokenProvider } from './access-token.provider';
 import { resolveApp, tokenKey } from './wechat-apps';
 
@@ -18,16 +26,32 @@ const DEFAULT_LOCK_WAIT_MS = 5000;
 /** How often a caller waiting for another instance's fetch looks at the store again. */
 const LOCK_POLL_MS = 25;
 
+/** Longest setTimeout delay; a deadline further away than this is no bound on a token fetch. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface CachedToken extends StoredAccessToken {
   /** After this instant the token is fetched again, ahead of `expiresAt`. */
   refreshAt: number;
+}
+
+/** One fetch of an app's token, shared by every caller that asks while it runs. */
+interface Flight {
+  readonly token: Promise<CachedToken>;
+  readonly abort: AbortController;
+  /** Callers still waiting; `Infinity` once one without a deadline joined (it never leaves). */
+  waiting: number;
 }
 
 /**
  * The built-in provider: tokens are fetched lazily, cached in this process and in the
  * `AccessTokenStore`, refreshed ahead of expiry, and fetched once however many callers ask at the
  * same time (one in-flight fetch per app). When the store can lock (`acquireLock`), one instance
- * fetches and the others wait up to `lockWaitMs` for its token in the store.
+ * fetches and the others wait for its token in the store while the lock is held; the lock lives
+ * as long as the fetch can (every attempt timing out, every backoff at its ceiling) plus
+ * `lockWaitMs`, so a slow fetch never runs beside a second one.
+ *
+ * A caller with a `deadline` stops waiting then; the fetch goes on for the callers still
+ * waiting, and is abandoned (its attempt in flight cancelled, no retry) when none is left.
  *
  * @publicApi
  */
@@ -37,7 +61,7 @@ export class DefaultAccessTokenProvider
 {
   private readonly logger = new Logger(DefaultAccessTokenProvider.name);
   private readonly cache = new Map<string, CachedToken>();
-  private readonly inFlight = new Map<string, Promise<CachedToken>>();
+  private readonly inFlight = new Map<string, Flight>();
 
   constructor(
     private readonly options: ResolvedWechatAuthOptions,
@@ -47,14 +71,15 @@ export class DefaultAccessTokenProvider
     super();
   }
 
-  async getAccessToken(appId?: string): Promise<string> {
+  async getAccessToken(appId?: string, options: WechatCallOptions = {}): Promise<string> {
     const app = this.tokenApp(appId);
     const key = tokenKey(app);
     const cached = this.cache.get(key);
     if (cached && Date.now() < cached.refreshAt) {
       return cached.accessToken;
     }
-    return (await this.singleFlight(key, () => this.load(app, key))).accessToken;
+    const load = (signal: AbortSignal) => this.load(app, key, signal);
+    return (await this.join(app, key, options.deadline, load)).accessToken;
   }
 
   async invalidate(accessToken: string, appId?: string): Promise<void> {
@@ -73,10 +98,14 @@ export class DefaultAccessTokenProvider
     const app = this.tokenApp(appId);
     const key = tokenKey(app);
     this.logger.warn(`Force-refreshing the ${app.tokenMode} access_token of ${app.appId}`);
-    return (await this.singleFlight(key, () => this.fetchAndStore(app, key, true))).accessToken;
+    const load = (signal: AbortSignal) => this.fetchAndStore(app, key, true, signal);
+    return (await this.join(app, key, undefined, load)).accessToken;
   }
 
   onApplicationShutdown(): void {
+    for (const flight of this.inFlight.values()) {
+      flight.abort.abort();
+    }
     this.cache.clear();
     this.inFlight.clear();
   }
@@ -91,59 +120,142 @@ export class DefaultAccessTokenProvider
     return app;
   }
 
-  private singleFlight(key: string, load: () => Promise<CachedToken>): Promise<CachedToken> {
-    let flight = this.inFlight.get(key);
-    if (!flight) {
-      flight = load().finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, flight);
+  /**
+   * Waits for the app's fetch in flight (starting one if none runs), until `deadline` if given.
+   * A caller leaving at its deadline does not cancel the fetch for the others; the last one to
+   * leave abandons it.
+   */
+  private join(
+    app: ResolvedWechatApp,
+    key: string,
+    deadline: number | undefined,
+    load: (signal: AbortSignal) => Promise<CachedToken>,
+  ): Promise<CachedToken> {
+    const waitMs = deadline === undefined ? Infinity : deadline - Date.now();
+    if (waitMs <= 0) {
+      return Promise.reject(this.deadlineError(app));
     }
+    const flight = this.inFlight.get(key) ?? this.start(key, load);
+    if (waitMs > MAX_TIMER_MS) {
+      flight.waiting = Infinity;
+      return flight.token;
+    }
+    flight.waiting += 1;
+    return new Promise<CachedToken>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        flight.waiting -= 1;
+        if (flight.waiting === 0) {
+          this.abandon(key, flight);
+        }
+        reject(this.deadlineError(app));
+      }, waitMs);
+      // Only this caller's wait: it must not hold a process that is otherwise done.
+      timer.unref();
+      flight.token.then(
+        (token) => {
+          clearTimeout(timer);
+          resolve(token);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private start(key: string, load: (signal: AbortSignal) => Promise<CachedToken>): Flight {
+    const abort = new AbortController();
+    const flight: Flight = {
+      abort,
+      waiting: 0,
+      token: load(abort.signal).finally(() => {
+        if (this.inFlight.get(key) === flight) {
+          this.inFlight.delete(key);
+        }
+      }),
+    };
+    // When every caller left at its deadline, nobody else handles the rejection.
+    flight.token.catch(() => undefined);
+    this.inFlight.set(key, flight);
     return flight;
   }
 
-  private async load(app: ResolvedWechatApp, key: string): Promise<CachedToken> {
+  /** No caller waits any more: cancel the fetch, and let the next caller start a fresh one. */
+  private abandon(key: string, flight: Flight): void {
+    if (this.inFlight.get(key) === flight) {
+      this.inFlight.delete(key);
+    }
+    flight.abort.abort();
+  }
+
+  private deadlineError(app: ResolvedWechatApp): WechatDeadlineExceededError {
+    return new WechatDeadlineExceededError(tokenSourcePath(app), tokenDeadlineMessage(app.appId));
+  }
+
+  private async load(
+    app: ResolvedWechatApp,
+    key: string,
+    signal: AbortSignal,
+  ): Promise<CachedToken> {
     const shared = await this.fromStore(key);
     if (shared) {
       return this.remember(key, shared);
     }
-    return this.store.acquireLock ? this.loadLocked(app, key) : this.fetchAndStore(app, key, false);
+    return this.store.acquireLock
+      ? this.loadLocked(app, key, signal)
+      : this.fetchAndStore(app, key, false, signal);
   }
 
   /**
    * Distributed single flight: the lock holder fetches; the others poll the store (and the lock,
-   * in case the holder failed) until the token appears or `lockWaitMs` passes, then fetch
-   * themselves rather than wait without bound.
+   * in case the holder failed) until the token appears, for as long as the lock is held. The
+   * lock outlives the longest possible fetch, so waiting never ends in a second fetch beside a
+   * live holder; a holder that died leaves a lock that expires, and a waiter then takes it.
    */
-  private async loadLocked(app: ResolvedWechatApp, key: string): Promise<CachedToken> {
-    const waitMs = lockWaitOf(this.store);
-    const giveUpAt = Date.now() + waitMs;
+  private async loadLocked(
+    app: ResolvedWechatApp,
+    key: string,
+    signal: AbortSignal,
+  ): Promise<CachedToken> {
+    const lockTtlMs = this.lockTtlMs();
     for (;;) {
-      const owner = await this.store.acquireLock!(key, waitMs);
+      if (signal.aborted) {
+        throw abandonedError(app);
+      }
+      const owner = await this.store.acquireLock!(key, lockTtlMs);
       if (owner !== null) {
-        return this.fetchUnderLock(app, key, owner);
+        return this.fetchUnderLock(app, key, owner, signal);
       }
-      if (Date.now() >= giveUpAt) {
-        this.logger.warn(
-          `No ${app.tokenMode} access_token of ${app.appId} appeared in the store within ${waitMs} ms; fetching it here`,
-        );
-        return this.fetchAndStore(app, key, false);
-      }
-      await sleep(LOCK_POLL_MS);
-      const shared = await this.fromStore(key);
+      await sleep(LOCK_POLL_MS, undefined, { signal }).catch(() => undefined);
+      const shared = signal.aborted ? undefined : await this.fromStore(key);
       if (shared) {
         return this.remember(key, shared);
       }
     }
   }
 
+  /**
+   * The fetch's own upper bound (every attempt timing out, every backoff at its ceiling), plus
+   * `lockWaitMs` for the store's reads and writes around it. An `external` source has no known
+   * bound: the same lifetime applies.
+   */
+  private lockTtlMs(): number {
+    return worstCaseSendMs(this.options.timeoutMs, this.options.retry) + lockWaitOf(this.store);
+  }
+
   private async fetchUnderLock(
     app: ResolvedWechatApp,
     key: string,
     owner: string,
+    signal: AbortSignal,
   ): Promise<CachedToken> {
     try {
       // The previous holder may have stored a token between our miss and our lock.
       const shared = await this.fromStore(key);
-      return shared ? this.remember(key, shared) : await this.fetchAndStore(app, key, false);
+      return shared
+        ? this.remember(key, shared)
+        : await this.fetchAndStore(app, key, false, signal);
     } finally {
       // A lock left behind expires by itself; failing the fetched token over it would be worse.
       await this.store.releaseLock?.(key, owner).catch(() => {
@@ -165,9 +277,10 @@ export class DefaultAccessTokenProvider
     app: ResolvedWechatApp,
     key: string,
     force: boolean,
+    signal: AbortSignal,
   ): Promise<CachedToken> {
     const fetchedAt = Date.now();
-    const fresh = await this.fetcher.fetch(app, force);
+    const fresh = await this.fetcher.fetch(app, { forceRefresh: force, signal });
     const token = this.schedule(fresh, fetchedAt);
     if (token.refreshAt > Date.now()) {
       await this.store.set(key, token, token.refreshAt - Date.now());
@@ -207,6 +320,13 @@ function lockWaitOf(store: AccessTokenStore): number {
   return wait !== undefined && Number.isFinite(wait) && wait >= 1
     ? Math.ceil(wait)
     : DEFAULT_LOCK_WAIT_MS;
+}
+
+function abandonedError(app: ResolvedWechatApp): WechatDeadlineExceededError {
+  return new WechatDeadlineExceededError(
+    tokenSourcePath(app),
+    abandonedFetchMessage(tokenSourcePath(app)),
+  );
 }
 
 function refreshAtOf(token: StoredAccessToken): number {

@@ -74,14 +74,15 @@ export class WechatApiClient {
     if (options.deadline !== undefined && options.deadline <= Date.now()) {
       throw new WechatDeadlineExceededError(request.path);
     }
-    const token = await this.tokens.getAccessToken(app.appId);
+    // The deadline bounds the wait for a token too, not only the call itself.
+    const token = await this.tokens.getAccessToken(app.appId, { deadline: options.deadline });
     try {
       return await send(token);
     } catch (error) {
       if (!isTokenRejection(error)) {
         throw error;
       }
-      return this.retryWithNewToken(app, token, error, send);
+      return this.retryWithNewToken(app, token, error, send, options.deadline);
     }
   }
 
@@ -90,12 +91,13 @@ export class WechatApiClient {
     rejected: string,
     error: WechatApiError,
     send: (accessToken: string) => Promise<WechatResponseBody>,
+    deadline: number | undefined,
   ): Promise<WechatResponseBody> {
     this.logger.warn(
       `${error.path} rejected the access_token of ${app.appId} (errcode ${error.errcode}); replacing it and retrying once`,
     );
     await this.tokens.invalidate(rejected, app.appId);
-    return send(await this.tokens.getAccessToken(app.appId));
+    return send(await this.tokens.getAccessToken(app.appId, { deadline }));
   }
 }
 

@@ -15,6 +15,7 @@ import {
 import type { WechatError } from '../errors/wechat.error';
 import type { ResolvedWechatAuthOptions } from '../interfaces/resolved-options.interface';
 import { MINUTE_QUOTA_ERRCODE, SYSTEM_BUSY_ERRCODE } from '../wechat-auth.constants';
+import { abandonedFetchMessage } from '../wechat-auth.messages';
 import {
   WECHAT_AUTH_HTTP_SERVICE,
   WECHAT_AUTH_RESOLVED_OPTIONS,
@@ -30,6 +31,11 @@ export interface WechatRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   deadline?: number;
+  /**
+   * Aborted when nobody waits for the answer any more (a shared token fetch whose callers all
+   * reached their deadlines): the attempt in flight is cancelled and no retry follows.
+   */
+  signal?: AbortSignal;
 }
 
 /** A WeChat answer whose errcode is 0 or absent. */
@@ -68,6 +74,9 @@ export class WechatTransport implements OnApplicationShutdown {
   async send(request: WechatRequest): Promise<WechatResponseBody> {
     const { maxAttempts, baseDelayMs, maxDelayMs } = this.options.retry;
     const { deadline } = request;
+    const signal = request.signal
+      ? AbortSignal.any([this.shutdown.signal, request.signal])
+      : this.shutdown.signal;
     let lastFailure: WechatError | undefined;
     let lastErrcode: number | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -75,11 +84,17 @@ export class WechatTransport implements OnApplicationShutdown {
       if (deadline !== undefined && Date.now() >= deadline) {
         throw lastFailure ?? new WechatDeadlineExceededError(request.path);
       }
+      if (request.signal?.aborted) {
+        throw abandoned(request.path);
+      }
       // A started attempt gets its full timeout: WeChat may answer a request sent just before
       // the deadline, and cutting it short would throw that answer away.
-      const outcome = await this.attempt(request, this.options.timeoutMs);
+      const outcome = await this.attempt(request, this.options.timeoutMs, signal);
       if (outcome.ok) {
         return outcome.body;
+      }
+      if (request.signal?.aborted) {
+        throw abandoned(request.path);
       }
       if (outcome.error instanceof WechatApiError) {
         lastErrcode = outcome.error.errcode;
@@ -103,14 +118,18 @@ export class WechatTransport implements OnApplicationShutdown {
         `${request.path} attempt ${attempt} failed (${describeFailure(outcome.error)}); retrying in ${delay} ms`,
       );
       try {
-        await sleep(delay, undefined, { signal: this.shutdown.signal });
+        await sleep(delay, undefined, { signal });
       } catch {
-        throw outcome.error;
+        throw request.signal?.aborted ? abandoned(request.path) : outcome.error;
       }
     }
   }
 
-  private async attempt(request: WechatRequest, timeoutMs: number): Promise<Attempt> {
+  private async attempt(
+    request: WechatRequest,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<Attempt> {
     const query = request.query ? encodeQuery(request.query) : '';
     const url = `${request.baseUrl}${request.path}${query ? `?${query}` : ''}`;
     const outcome = await firstValueFrom(
@@ -120,7 +139,7 @@ export class WechatTransport implements OnApplicationShutdown {
           url,
           data: request.body,
           timeout: Math.max(1, Math.floor(timeoutMs)),
-          signal: this.shutdown.signal,
+          signal,
           validateStatus: () => true,
           responseType: 'json',
         })
@@ -129,7 +148,10 @@ export class WechatTransport implements OnApplicationShutdown {
           catchError((error: unknown) => of(this.networkFailure(request.path, error))),
         ),
     );
-    this.report(request.path, outcome);
+    // A cancelled attempt says nothing about WeChat: keep it out of the metrics.
+    if (!request.signal?.aborted) {
+      this.report(request.path, outcome);
+    }
     return outcome;
   }
 
@@ -190,6 +212,10 @@ export class WechatTransport implements OnApplicationShutdown {
     (defaults.httpAgent as Agent | undefined)?.destroy();
     (defaults.httpsAgent as Agent | undefined)?.destroy();
   }
+}
+
+function abandoned(path: string): WechatDeadlineExceededError {
+  return new WechatDeadlineExceededError(path, abandonedFetchMessage(path));
 }
 
 function describeFailure(error: WechatError): string {

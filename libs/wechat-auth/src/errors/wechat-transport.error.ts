@@ -37,9 +37,18 @@ export class WechatUnexpectedResponseError extends WechatError {
   }
 }
 
-/** The call's deadline had passed before the first attempt, so WeChat was not called. @publicApi */
+/**
+ * The call's deadline passed before WeChat could answer it: before the first attempt, or while
+ * the call waited for an access token (`path` is then the token source, e.g.
+ * `/cgi-bin/stable_token`, and the API itself was not called).
+ *
+ * @publicApi
+ */
 export class WechatDeadlineExceededError extends WechatError {
-  constructor(readonly path: string) {
-    super(deadlinePassedMessage(path));
+  constructor(
+    readonly path: string,
+    message = deadlinePassedMessage(path),
+  ) {
+    super(message);
   }
 }

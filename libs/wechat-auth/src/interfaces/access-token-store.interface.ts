@@ -13,7 +13,7 @@ export interface StoredAccessToken {
  *
  * A store that also implements the optional lock members (`acquireLock`, `releaseLock`,
  * `lockWaitMs`) gets a distributed single flight: on a miss one instance fetches the token while
- * the others wait for it in the store.
+ * the others wait for it in the store, as long as the lock is held.
  *
  * @publicApi
  */
@@ -35,8 +35,11 @@ export interface AccessTokenStore {
   /** Optional. Releases the lock of `key`, only while `owner` still holds it. */
   releaseLock?(key: string, owner: string): Promise<void>;
   /**
-   * Optional, used with `acquireLock`: how long a caller that did not get the lock waits for the
-   * holder's token to appear in the store before fetching one itself; also the lock's lifetime.
+   * Optional, used with `acquireLock`: added to the token fetch's own upper bound
+   * (`retry.maxAttempts` x `timeoutMs` + the backoff ceilings) to give the lock's lifetime, as
+   * room for the store's reads and writes around the fetch. The lock thus outlives the slowest
+   * fetch, so no second fetch starts beside a live holder; if the holder dies, waiters take over
+   * once the lock expires.
    * @default 5000
    */
   readonly lockWaitMs?: number;

@@ -26,7 +26,9 @@ export type PaidUnionIdQuery = PaidUnionIdByTransactionId | PaidUnionIdByOutTrad
 export interface WechatCallOptions {
   /**
    * Epoch ms after which no attempt starts and no retry is scheduled, e.g. the payment's
-   * `success_time` + 5 minutes. Without it the module's retry policy applies.
+   * `success_time` + 5 minutes. It also bounds the wait for an access token: a call still without
+   * one then rejects with `WechatDeadlineExceededError` (a token fetch shared with other callers
+   * goes on for them). Without it the module's retry policy applies.
    */
   deadline?: number;
 }

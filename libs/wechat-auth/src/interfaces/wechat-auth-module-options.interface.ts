@@ -36,7 +36,8 @@ export interface WechatAppOptions {
    */
   tokenMode?: WechatTokenMode;
   /**
-   * WeChat API origin for this app.
+   * WeChat API origin for this app. Must be `https:` in `stable` and `classic` modes (the
+   * AppSecret travels to it), except for a loopback host (`localhost`, `127.0.0.0/8`, `::1`).
    * @default the module's `apiBaseUrl`; `http://api.weixin.qq.com` in `cloud` mode
    */
   apiBaseUrl?: string;
@@ -48,7 +49,7 @@ export interface WechatAppOptions {
 export interface WechatRetryOptions {
   /**
    * Attempts per call when the caller gives no `deadline` (with a deadline, attempts continue
-   * until the deadline).
+   * until the deadline). A token fetch always stops here; a deadline only cuts it shorter.
    * @default 4
    */
   maxAttempts?: number;
@@ -74,7 +75,8 @@ export interface WechatAuthModuleOptions extends WechatAppOptions {
   /** Several mini programs; the first is the default when a call names no `appId`. */
   apps?: WechatAppOptions[];
   /**
-   * Default WeChat API origin.
+   * Default WeChat API origin. Must be `https:` for `stable` and `classic` apps, except for a
+   * loopback host (a local sandbox); plain `http:` suits `cloud` apps.
    * @default 'https://api.weixin.qq.com' ('http://api.weixin.qq.com' for `cloud` apps)
    */
   apiBaseUrl?: string;

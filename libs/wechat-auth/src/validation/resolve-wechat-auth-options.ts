@@ -10,6 +10,8 @@ import type {
   WechatAuthModuleOptions,
 } from '../interfaces/wechat-auth-module-options.interface';
 import { CLOUD_WECHAT_API_BASE_URL, DEFAULT_WECHAT_API_BASE_URL } from '../wechat-auth.constants';
+import { insecureApiBaseUrlMessage } from '../wechat-auth.messages';
+import { isRemotePlainHttpUrl } from './remote-plain-http-url';
 import { WechatAuthOptionsSchema } from './wechat-auth-options.schema';
 
 const pickApp = (app: WechatAppOptions): WechatAppOptions => ({
@@ -71,7 +73,7 @@ export function resolveWechatAuthOptions(
     }
   });
   const apps = new Map<string, ResolvedWechatApp>();
-  for (const app of appOptions) {
+  appOptions.forEach((app, index) => {
     const tokenMode = app.tokenMode ?? 'stable';
     const resolved: ResolvedWechatApp = {
       appId: app.appId ?? '',
@@ -84,11 +86,21 @@ export function resolveWechatAuthOptions(
         (tokenMode === 'cloud' ? CLOUD_WECHAT_API_BASE_URL : DEFAULT_WECHAT_API_BASE_URL)
       ).replace(/\/+$/, ''),
     };
+    // The token endpoints take the AppSecret; only Cloud Hosting's internal network may be http.
+    const sendsSecret = tokenMode === 'stable' || tokenMode === 'classic';
+    if (sendsSecret && isRemotePlainHttpUrl(resolved.apiBaseUrl)) {
+      const field =
+        usesApps && app.apiBaseUrl !== undefined ? `apps[${index}].apiBaseUrl` : 'apiBaseUrl';
+      const problem = insecureApiBaseUrlMessage(field, tokenMode);
+      if (!problems.includes(problem)) {
+        problems.push(problem);
+      }
+    }
     if (apps.has(resolved.appId)) {
       problems.push(`apps holds appId ${resolved.appId || '(cloud)'} twice`);
     }
     apps.set(resolved.appId, resolved);
-  }
+  });
   if (problems.length > 0) {
     throw new WechatAuthConfigError(problems);
   }

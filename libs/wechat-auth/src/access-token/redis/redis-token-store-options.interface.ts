@@ -23,8 +23,10 @@ export interface RedisTokenStoreOptions {
    */
   keyPrefix?: string;
   /**
-   * How long an instance that did not get the fetch lock waits for the holder's token before
-   * fetching one itself; also the lock's lifetime.
+   * Slack added to the token fetch's own upper bound (`retry.maxAttempts` x `timeoutMs` + the
+   * backoff ceilings) to give the fetch lock's lifetime (5 s + 21.4 s with the module defaults).
+   * Instances without the lock wait for the holder's token while the lock is held (or until their
+   * call's `deadline`); if the holder dies, one of them takes over once the lock expires.
    * @default 5000
    */
   lockWaitMs?: number;

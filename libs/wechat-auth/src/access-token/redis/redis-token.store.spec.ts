@@ -10,7 +10,9 @@ import {
   RedisTokenStore,
   WechatAuthConfigError,
   WechatAuthModule,
+  WechatDeadlineExceededError,
   type RedisTokenStoreOptions,
+  type TokenFetchEvent,
   type WechatAuthModuleOptions,
 } from '../../index';
 import { CapturingLogger } from '../../wechat-auth.test-helpers';
@@ -284,21 +286,58 @@ describeWithRedis('RedisTokenStore against a real Redis', () => {
       expect(sandbox!.counters().lookups).toBe(6);
     });
 
-    it('waiters are bounded: a lock whose holder never stores a token delays them lockWaitMs', async () => {
-      const stuck = await storeOn(await connectedClient());
-      await expect(stuck.acquireLock(KEY, 60_000)).resolves.toEqual(expect.any(String));
-      const { tokens } = await instance(
-        await storeOn(await connectedClient(), { lockWaitMs: 300 }),
-      );
+    it.each(['stable', 'classic'] as const)(
+      '%s: a fetch that outlasts lockWaitMs (a hung attempt, then a retry) is still the only one',
+      async (tokenMode) => {
+        const fetches: TokenFetchEvent[] = [];
+        const hooks = { onTokenFetch: (event: TokenFetchEvent) => fetches.push(event) };
+        const [a, b] = await Promise.all(
+          [0, 1].map(async () =>
+            instance(await storeOn(await connectedClient(), { lockWaitMs: 300 }), {
+              tokenMode,
+              timeoutMs: 1500,
+              hooks,
+            }),
+          ),
+        );
+        // The first token request is never answered: the fetch takes a whole attempt timeout
+        // (1.5 s, five times lockWaitMs) and a retry.
+        sandbox!.failNextToken('hang');
+        const [tokenA, tokenB] = await Promise.all([
+          a.tokens.getAccessToken(),
+          b.tokens.getAccessToken(),
+        ]);
+        expect(fetches.map((event) => event.outcome)).toEqual(['success']);
+        expect(tokenB).toBe(tokenA);
+        expect(sandbox!.counters().tokenCalls.total).toBe(2);
+      },
+    );
+
+    it('a lock left by a holder that died expires; a waiter then takes it and fetches, once', async () => {
+      const dead = await storeOn(await connectedClient());
+      await expect(dead.acquireLock(KEY, 300)).resolves.toEqual(expect.any(String));
+      const { tokens } = await instance(await storeOn(await connectedClient()));
       await expect(tokens.getAccessToken()).resolves.toEqual(expect.any(String));
       expect(sandbox!.counters().tokenCalls.total).toBe(1);
-      expect(
-        logs.lines.filter((line) => line.includes('appeared in the store within 300 ms')),
-      ).toHaveLength(1);
-      // What it fetched is shared all the same.
-      await expect(stuck.get(KEY)).resolves.toMatchObject({
+      await expect(dead.get(KEY)).resolves.toMatchObject({
         accessToken: await tokens.getAccessToken(),
       });
+    });
+
+    it("a lookup waiting for another instance's fetch stops at its deadline and fetches nothing", async () => {
+      const other = await storeOn(await connectedClient());
+      // Another instance holds the lock for a slow fetch.
+      await expect(other.acquireLock(KEY, 60_000)).resolves.toEqual(expect.any(String));
+      const { service } = await instance(await storeOn(await connectedClient()));
+      const payment = sandbox!.registerPayment({ openid: 'o-payer', appId: APP.appId });
+      await expect(
+        service.getPaidUnionId(
+          { openid: payment.openid, transactionId: payment.transactionId },
+          { deadline: Date.now() + 300 },
+        ),
+      ).rejects.toBeInstanceOf(WechatDeadlineExceededError);
+      expect(sandbox!.counters().tokenCalls.total).toBe(0);
+      expect(sandbox!.counters().lookups).toBe(0);
     });
 
     it('Redis unreachable from the start: one fetch per instance per token lifetime, one warning each', async () => {

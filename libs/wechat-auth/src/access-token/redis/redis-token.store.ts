@@ -20,8 +20,9 @@ const LOCAL_OWNER = 'local:';
 
 /**
  * An `AccessTokenStore` in Redis, shared by every instance that uses the same Redis and
- * `keyPrefix`: one instance fetches a token (fetch lock with `SET NX PX`, released only by its
- * owner), the others read it. Compare-and-delete and lock release run as Lua scripts.
+ * `keyPrefix`: one instance fetches a token (fetch lock with `SET NX PX`, sized to outlive the
+ * fetch, released only by its owner), the others read it. Compare-and-delete and lock release
+ * run as Lua scripts.
  *
  * Pass a ready ioredis 5 client (the app owns it and closes it). Give it an `'error'` listener and
  * fail-fast settings, e.g. `new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })`.
