@@ -12,11 +12,15 @@ interface LogEntry {
   msg?: string;
   context?: string;
   reqId?: string;
-  req?: { id: string; method: string; url: string; headers: Record<string, string> };
+  req?: { id: string; method: string; url: string; remoteAddress?: string; userAgent?: string };
   res?: { statusCode: number };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Opens `GET /payments/*`; must never be logged. */
+const READ_API_TOKEN = 'json-logs-read-token-3b8e1f0c6a2d94e7';
+const READ_HEADERS = { authorization: `Bearer ${READ_API_TOKEN}` };
 
 /** Each line as JSON; a line that is not one JSON object fails the test, naming the line. */
 function parseLines(lines: readonly string[]): LogEntry[] {
@@ -43,7 +47,11 @@ describe('payment-notify with LOG_FORMAT=json', () => {
 
   beforeEach(async () => {
     sandbox = await WechatSandbox.start({ apps: [SANDBOX_APP] });
-    ({ env, dir } = sandboxEnvironment(sandbox, { LOG_LEVEL: 'debug', LOG_FORMAT: 'json' }));
+    ({ env, dir } = sandboxEnvironment(sandbox, {
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      READ_API_TOKEN,
+    }));
   });
   afterEach(async () => {
     running.splice(0).forEach((app) => app.kill('SIGKILL'));
@@ -62,7 +70,7 @@ describe('payment-notify with LOG_FORMAT=json', () => {
       });
 
     const unknown = await fetch(`${url}/payments/4200000000000000000000000000`, {
-      headers: { 'x-request-id': 'req-json-404' },
+      headers: { ...READ_HEADERS, 'x-request-id': 'req-json-404' },
     });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('x-request-id')).toBe('req-json-404');
@@ -86,7 +94,7 @@ describe('payment-notify with LOG_FORMAT=json', () => {
     for (let round = 0; round < 200 && state?.status !== 'resolved'; round++) {
       await sleep(50);
       state = (await (
-        await fetch(`${url}/payments/${payment.transactionId}`)
+        await fetch(`${url}/payments/${payment.transactionId}`, { headers: READ_HEADERS })
       ).json()) as PaymentBody;
     }
     expect(state?.status).toBe('resolved');
@@ -113,6 +121,9 @@ describe('payment-notify with LOG_FORMAT=json', () => {
       res: { statusCode: 204 },
     });
     expect(requestLine(rejectedId)).toMatchObject({ res: { statusCode: 401 } });
+    // Request lines name the caller but copy no header whole: the bearer token is nowhere.
+    expect(requestLine('req-json-404')?.req).toMatchObject({ remoteAddress: '127.0.0.1' });
+    expect(app.output.filter((line) => line.includes(READ_API_TOKEN))).toEqual([]);
     // What the app logs while serving a request carries that request's id.
     expect(
       entries.find((e) => e.reqId === rejectedId && e.context === 'NotifyFailureFilter'),

@@ -3,6 +3,7 @@ import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { DestinationStream, Level } from 'pino';
 import type { AppConfig } from '../config';
+import { serializeRequest, serializeResponse } from './request-line.serializers';
 import type { SecretCensor } from './secret-censor';
 
 const PINO_LEVELS: Record<LogLevel, Level> = {
@@ -14,17 +15,11 @@ const PINO_LEVELS: Record<LogLevel, Level> = {
   fatal: 'fatal',
 };
 
-/** Header values that are credentials whoever sends them. */
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["proxy-authorization"]',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-];
-
 /** Probes and scrapes: one line each every few seconds would drown the rest. */
 const UNLOGGED_PATHS = new Set(['/health', '/metrics']);
+
+/** A request as the logging middleware sees it under Fastify (`@fastify/middie`). */
+type MiddlewareRequest = IncomingMessage & { originalUrl?: string };
 
 /** Where JSON lines go: `output`, each line censored first. */
 export function censoredDestination(
@@ -37,7 +32,8 @@ export function censoredDestination(
 /**
  * nestjs-pino settings of `LOG_FORMAT=json`: one JSON object per line on stdout, the request id
  * (Fastify's, see `requestIdOf`) on the request's line (`req.id`) and on every line logged while
- * serving it (`reqId`), credential headers redacted, every line censored.
+ * serving it (`reqId`), no request header copied whole (see `serializeRequest`), no line for
+ * `/health` and `/metrics`, every line censored.
  */
 export function pinoParams(
   config: Pick<AppConfig, 'logLevel'>,
@@ -49,9 +45,11 @@ export function pinoParams(
       {
         level: PINO_LEVELS[config.logLevel],
         quietReqLogger: true,
-        redact: { paths: REDACTED_PATHS, censor: '***' },
+        serializers: { req: serializeRequest, res: serializeResponse },
         autoLogging: {
-          ignore: (request: IncomingMessage) => UNLOGGED_PATHS.has(pathOf(request.url)),
+          // Mounted on a path, middie hands middleware the URL relative to it (`/` here).
+          ignore: (request: MiddlewareRequest) =>
+            UNLOGGED_PATHS.has(pathOf(request.originalUrl ?? request.url)),
         },
         customLogLevel: (_request, response, error) =>
           error || response.statusCode >= 500
