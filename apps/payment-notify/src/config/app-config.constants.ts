@@ -43,6 +43,9 @@ export const ENV_DEFAULTS = {
   LOG_FORMAT: 'text',
 } as const;
 
+/** Shortest `READ_API_TOKEN` accepted: a guessable token would open payer data to anyone. */
+export const MIN_READ_API_TOKEN_LENGTH = 16;
+
 /** Upper bound for `LOOKUP_CONCURRENCY`. */
 export const MAX_LOOKUP_CONCURRENCY = 1024;
 

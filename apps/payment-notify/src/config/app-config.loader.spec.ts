@@ -161,6 +161,37 @@ describe('loadAppConfig', () => {
       expect(cloud.wechat.apiBaseUrl).toBe('https://example.test');
     });
 
+    it.each(['http://api.weixin.qq.com', 'http://10.0.0.8:8080', 'http://localhost.example.com'])(
+      'refuses the plain-http base URL %s in stable and classic modes (the AppSecret would travel in clear)',
+      (url) => {
+        for (const mode of ['stable', 'classic']) {
+          expect(
+            failure({ ...base, WECHAT_TOKEN_MODE: mode, WECHAT_API_BASE_URL: url }).problems,
+          ).toEqual([
+            'WECHAT_API_BASE_URL must be https:// (plain http:// only for a loopback host or WECHAT_TOKEN_MODE=cloud): the AppSecret would travel in clear',
+          ]);
+        }
+      },
+    );
+
+    it.each([
+      'http://127.0.0.1:45678',
+      'http://127.8.9.10',
+      'http://[::1]:8080',
+      'http://localhost:3001',
+    ])('accepts the loopback base URL %s over plain http', (url) => {
+      expect(loadAppConfig({ ...base, WECHAT_API_BASE_URL: url }).wechat.apiBaseUrl).toBe(url);
+    });
+
+    it('accepts plain http in cloud mode, where no secret is sent', () => {
+      const config = loadAppConfig({
+        ...base,
+        WECHAT_TOKEN_MODE: 'cloud',
+        WECHAT_API_BASE_URL: 'http://api.weixin.qq.com',
+      });
+      expect(config.wechat.apiBaseUrl).toBe('http://api.weixin.qq.com');
+    });
+
     it.each(['api.weixin.qq.com', 'ftp://api.weixin.qq.com', 'http://'])(
       'rejects the base URL %s',
       (url) => {
@@ -276,7 +307,6 @@ describe('loadAppConfig', () => {
     it.each([
       ['sqlite:/var/lib/app/db.sqlite', { type: 'sqlite', path: '/var/lib/app/db.sqlite' }],
       ['sqlite:rel/db.sqlite', { type: 'sqlite', path: resolve('rel/db.sqlite') }],
-      ['sqlite::memory:', { type: 'sqlite', path: ':memory:' }],
       ['postgres://u:p@db:5432/app', { type: 'postgres', url: 'postgres://u:p@db:5432/app' }],
       ['postgresql://db/app', { type: 'postgres', url: 'postgresql://db/app' }],
     ])('parses %s', (url, database) => {
@@ -291,6 +321,34 @@ describe('loadAppConfig', () => {
         ]);
       },
     );
+
+    it.each(['sqlite::memory:', 'sqlite:file::memory:?cache=shared', 'sqlite:file:db?mode=memory'])(
+      'refuses the in-memory database %s: accepted payments would not survive a restart',
+      (url) => {
+        expect(failure({ ...base, DATABASE_URL: url }).problems).toEqual([
+          'DATABASE_URL must name a file: an in-memory SQLite database loses every payment at restart',
+        ]);
+      },
+    );
+  });
+
+  describe('READ_API_TOKEN', () => {
+    it('is unset by default: the read routes are off', () => {
+      expect(loadAppConfig(base).readApiToken).toBeUndefined();
+    });
+
+    it('keeps a token of 16 characters or more', () => {
+      const token = 'r3ad-t0ken-0123456789';
+      expect(loadAppConfig({ ...base, READ_API_TOKEN: token }).readApiToken).toBe(token);
+    });
+
+    it.each(['short-token', 'sixteen chars ok?'])('rejects %j without printing it', (token) => {
+      const error = failure({ ...base, READ_API_TOKEN: token });
+      expect(error.problems).toEqual([
+        'READ_API_TOKEN must be at least 16 characters without spaces',
+      ]);
+      expect(error.message).not.toContain(token);
+    });
   });
 
   describe('REDIS_URL', () => {

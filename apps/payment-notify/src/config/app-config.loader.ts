@@ -71,6 +71,7 @@ export function buildAppConfig(env: EnvironmentVariables): AppConfig {
     },
     database,
     ...(env.REDIS_URL !== undefined && { redisUrl: env.REDIS_URL }),
+    ...(env.READ_API_TOKEN !== undefined && { readApiToken: env.READ_API_TOKEN }),
     lookup: {
       selector: env.LOOKUP_SELECTOR,
       concurrency: env.LOOKUP_CONCURRENCY,

@@ -4,16 +4,26 @@ import type { DatabaseConfig } from './interfaces';
 const SQLITE_PREFIX = 'sqlite:';
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//;
 
+/** SQLite's names for a database that lives only as long as its connection. */
+const SQLITE_IN_MEMORY = /^(?:file:)?:memory:|[?&]mode=memory\b/;
+
+/** Whether `value` is a `sqlite:` URL of an in-memory database: accepted payments would not survive a restart. */
+export function isInMemorySqliteUrl(value: string): boolean {
+  return (
+    value.startsWith(SQLITE_PREFIX) && SQLITE_IN_MEMORY.test(value.slice(SQLITE_PREFIX.length))
+  );
+}
+
 /**
  * Turns `DATABASE_URL` into a {@link DatabaseConfig}: `sqlite:PATH` (relative paths resolve
  * against the working directory) or a `postgres://` / `postgresql://` URL.
- * Returns `undefined` when the value is neither.
+ * Returns `undefined` when the value is neither, or an in-memory SQLite database.
  */
 export function parseDatabaseUrl(value: string): DatabaseConfig | undefined {
   if (value.startsWith(SQLITE_PREFIX)) {
     const path = value.slice(SQLITE_PREFIX.length);
-    if (path.trim() === '') return undefined;
-    return { type: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+    if (path.trim() === '' || isInMemorySqliteUrl(value)) return undefined;
+    return { type: 'sqlite', path: resolve(path) };
   }
   if (POSTGRES_URL.test(value)) {
     try {

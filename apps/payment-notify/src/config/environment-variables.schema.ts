@@ -17,10 +17,11 @@ import {
   LOG_LEVELS,
   LOOKUP_SELECTORS,
   MAX_LOOKUP_CONCURRENCY,
+  MIN_READ_API_TOKEN_LENGTH,
   WECHAT_TOKEN_MODES,
 } from './app-config.constants';
 import type { LogFormat, LookupSelector, WechatTokenMode } from './interfaces';
-import { IsDatabaseUrl, IsPemFile, IsUrlWithScheme } from './validators';
+import { IsDatabaseUrl, IsPemFile, IsUrlWithScheme, IsSecureApiBaseUrl } from './validators';
 
 // Each variable has at most one format message (several decorators may share it), because
 // with `stopAtFirstError` class-validator reports whichever decorator it happens to run first.
@@ -72,6 +73,7 @@ export class EnvironmentVariables {
   @Expose()
   @IsOptional()
   @IsUrlWithScheme(['http', 'https'])
+  @IsSecureApiBaseUrl()
   WECHAT_API_BASE_URL?: string;
 
   @Expose()
@@ -117,6 +119,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsUrlWithScheme(['redis', 'rediss'])
   REDIS_URL?: string;
+
+  @Expose()
+  @IsOptional()
+  @Matches(new RegExp(`^\\S{${MIN_READ_API_TOKEN_LENGTH},}$`), {
+    message: `$property must be at least ${MIN_READ_API_TOKEN_LENGTH} characters without spaces`,
+  })
+  READ_API_TOKEN?: string;
 
   @Expose()
   @IsIn(LOOKUP_SELECTORS, { message: `$property must be one of ${LOOKUP_SELECTORS.join(', ')}` })

@@ -26,7 +26,7 @@ export function createTypeOrmOptions(config: Pick<AppConfig, 'database'>): DataS
   };
   const { database } = config;
   if (database.type === 'sqlite') {
-    if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+    mkdirSync(dirname(database.path), { recursive: true });
     return {
       type: 'better-sqlite3',
       database: database.path,

@@ -22,7 +22,7 @@ export interface WechatPayPublicKeyConfig {
 export type DatabaseConfig =
   | {
       readonly type: 'sqlite';
-      /** Absolute path of the SQLite file (`:memory:` is kept as is). */
+      /** Absolute path of the SQLite file (never in memory: payments must survive a restart). */
       readonly path: string;
     }
   | {
@@ -67,6 +67,11 @@ export interface AppConfig {
   readonly database: DatabaseConfig;
   /** `redis://` or `rediss://` URL; unset means the app runs in-process (no Redis). */
   readonly redisUrl?: string;
+  /**
+   * Bearer token of the routes that show payer data or operations (`/payments`, `/unionids`,
+   * `/metrics`, `/docs`); unset turns those routes off. A secret: never log it.
+   */
+  readonly readApiToken?: string;
   readonly lookup: {
     /** @default 'transaction_id' */
     readonly selector: LookupSelector;

@@ -1,7 +1,10 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { parseDatabaseUrl } from '../database-url.parser';
+import { isInMemorySqliteUrl, parseDatabaseUrl } from '../database-url.parser';
 
-/** Checks that the property is `sqlite:PATH` or a `postgres://` / `postgresql://` URL. */
+/**
+ * Checks that the property is `sqlite:PATH` or a `postgres://` / `postgresql://` URL; an
+ * in-memory SQLite database is refused (accepted payments must survive a restart).
+ */
 export function IsDatabaseUrl(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -10,7 +13,10 @@ export function IsDatabaseUrl(options?: ValidationOptions): PropertyDecorator {
         validate: (value: unknown) =>
           typeof value === 'string' && parseDatabaseUrl(value) !== undefined,
         // The URL may carry a password, so the message never echoes it.
-        defaultMessage: () => '$property must be sqlite:PATH or a postgres:// URL',
+        defaultMessage: (args) =>
+          typeof args?.value === 'string' && isInMemorySqliteUrl(args.value)
+            ? '$property must name a file: an in-memory SQLite database loses every payment at restart'
+            : '$property must be sqlite:PATH or a postgres:// URL',
       },
     },
     options,
