@@ -227,9 +227,9 @@ describe('WechatPayNotificationService', () => {
     });
   });
 
-  it('rejects bodies over 1 MiB by default', () => {
+  it('rejects bodies over 64 KiB by default', () => {
     const n = notification();
-    const body = Buffer.alloc(1024 * 1024 + 1, 0x20);
+    const body = Buffer.alloc(64 * 1024 + 1, 0x20);
     expect(rejection(() => service.verifyAndDecrypt(n.headers, body)).reason).toBe(
       'body-too-large',
     );

@@ -3,8 +3,11 @@ import type { WechatPayTradeState } from './interfaces/wechatpay-transaction.int
 /** Default `maxClockSkewSeconds`: WeChat Pay SDKs accept notifications at most 5 minutes off. */
 export const WECHATPAY_NOTIFY_DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
 
-/** Default `maxBodyBytes`: 1 MiB. Configure the HTTP body parser with the same limit. */
-export const WECHATPAY_NOTIFY_DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Default `maxBodyBytes`: 64 KiB (real notifications are about 1 KiB). Configure the HTTP body
+ * parser with the same limit, so a larger body is refused before it is read whole.
+ */
+export const WECHATPAY_NOTIFY_DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /** The only `Wechatpay-Signature-Type` supported (SHA256 with RSA, PKCS#1 v1.5). */
 export const WECHATPAY_SIGNATURE_TYPE_RSA = 'WECHATPAY2-SHA256-RSA2048';

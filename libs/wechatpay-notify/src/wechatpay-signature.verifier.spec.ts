@@ -7,10 +7,17 @@ import {
   buildWechatPayNotification,
 } from '@app/wechat-sandbox';
 import type { WechatPayNotificationInput, WechatPayNotificationFixture } from '@app/wechat-sandbox';
+import { verify as cryptoVerify } from 'node:crypto';
 import { WechatPayNotifyError } from './errors';
 import type { WechatPayNotifyModuleOptions } from './interfaces';
 import { resolveWechatPayNotifySettings } from './options';
 import { WechatPaySignatureVerifier } from './wechatpay-signature.verifier';
+
+// Counts RSA verifications (each hashes the whole body) while still doing them.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, verify: jest.fn(actual.verify) };
+});
 
 const NOW = 1_716_182_975;
 
@@ -251,6 +258,25 @@ describe('WechatPaySignatureVerifier', () => {
     );
     const none = notification({ overrides: { headers: { 'Wechatpay-Signature-Type': null } } });
     expect(() => subject.verify(none.headers, Buffer.from(none.body))).not.toThrow();
+  });
+
+  it('refuses a signature of the wrong length before hashing the body', () => {
+    const n = notification();
+    const forged = Buffer.alloc(64 * 1024, 0x61);
+    const spy = jest.mocked(cryptoVerify);
+    spy.mockClear();
+    for (const signature of [
+      n.headers['Wechatpay-Signature'].slice(4),
+      `${n.headers['Wechatpay-Signature']}AAAA`,
+      'A'.repeat(16 * 1024),
+    ]) {
+      const headers = { ...n.headers, 'Wechatpay-Signature': signature };
+      expect(rejection(() => subject.verify(headers, forged)).reason).toBe('bad-signature');
+    }
+    expect(spy).not.toHaveBeenCalled();
+    // A signature of the right shape is checked against the body (and fails on a forged one).
+    expect(rejection(() => subject.verify(n.headers, forged)).reason).toBe('bad-signature');
+    expect(spy).toHaveBeenCalledTimes(1);
   });
 
   it('keeps the body and keys out of error messages', () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { verify } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 import { WechatPayBadSignatureError } from './errors/bad-signature.error';
 import { WechatPayMissingHeaderError } from './errors/missing-header.error';
 import { WechatPaySignatureProbeError } from './errors/signature-probe.error';
@@ -64,6 +64,13 @@ export class WechatPaySignatureVerifier {
       );
     }
 
+    // Cheap before costly: a signature that cannot be this key's is refused before the body is
+    // copied and hashed (a forged 64 KiB body costs nothing then).
+    const signatureBytes = decodeSignature(signature, key);
+    if (signatureBytes === undefined) {
+      throw new WechatPayBadSignatureError(WECHATPAY_NOTIFY_MESSAGES.badSignature);
+    }
+
     const prefix = `${timestamp}\n${nonce}\n`;
     const prefixLength = Buffer.byteLength(prefix);
     const message = Buffer.allocUnsafe(prefixLength + rawBody.length + 1);
@@ -73,9 +80,7 @@ export class WechatPaySignatureVerifier {
 
     let valid: boolean;
     try {
-      valid =
-        isCanonicalBase64(signature) &&
-        verify('sha256', message, key, Buffer.from(signature, 'base64'));
+      valid = verify('sha256', message, key, signatureBytes);
     } catch {
       valid = false;
     }
@@ -86,9 +91,17 @@ export class WechatPaySignatureVerifier {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * Node's base64 decoder stops at padding and skips junk, so `<signature>, junk` (a repeated
- * header joined by Node) would still verify: accept only the exact encoding of the bytes.
+ * The signature's bytes when `text` is the exact base64 of a signature as long as `key`'s
+ * modulus, else `undefined`. Node's base64 decoder stops at padding and skips junk, so
+ * `<signature>, junk` (a repeated header joined by Node) would still verify: only the exact
+ * encoding of the bytes counts. The length is checked first, so a huge header costs nothing.
  */
-function isCanonicalBase64(text: string): boolean {
-  return BASE64.test(text) && Buffer.from(text, 'base64').toString('base64') === text;
+function decodeSignature(text: string, key: KeyObject): Buffer | undefined {
+  const modulusBits = key.asymmetricKeyDetails?.modulusLength;
+  if (modulusBits === undefined || text.length !== 4 * Math.ceil(modulusBits / 8 / 3)) {
+    return undefined;
+  }
+  if (!BASE64.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
 }

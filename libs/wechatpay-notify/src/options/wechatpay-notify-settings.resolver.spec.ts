@@ -30,7 +30,7 @@ describe('resolveWechatPayNotifySettings', () => {
     expect(settings).toMatchObject({
       mchId: TEST_MERCHANT.mchId,
       maxClockSkewSeconds: 300,
-      maxBodyBytes: 1024 * 1024,
+      maxBodyBytes: 64 * 1024,
       now: Date.now,
     });
     expect(settings.apiV3Key.equals(Buffer.from(TEST_MERCHANT.apiV3Key))).toBe(true);
