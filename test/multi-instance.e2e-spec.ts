@@ -1,7 +1,11 @@
 import { WechatSandbox, type SandboxPayment } from '@app/wechat-sandbox';
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
-import { SANDBOX_APP, sandboxEnvironment } from '../apps/payment-notify/src/testing';
+import {
+  SANDBOX_APP,
+  SANDBOX_READ_HEADERS,
+  sandboxEnvironment,
+} from '../apps/payment-notify/src/testing';
 import { createTestDatabase, requireService } from './infra/test-databases';
 import { AppProcess } from './support/app-process';
 import { PaymentNotifyHarness, type PaymentBody } from './support/payment-notify.harness';
@@ -105,7 +109,11 @@ describeWithServices('three instances sharing Redis and PostgreSQL', () => {
       states = await Promise.all(
         payments.map(
           async (p) =>
-            (await (await fetch(`${reader}/payments/${p.transactionId}`)).json()) as PaymentBody,
+            (await (
+              await fetch(`${reader}/payments/${p.transactionId}`, {
+                headers: SANDBOX_READ_HEADERS,
+              })
+            ).json()) as PaymentBody,
         ),
       );
       if (states.every((s) => s.status === 'resolved') || Date.now() > until) break;

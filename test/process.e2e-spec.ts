@@ -1,6 +1,10 @@
 import { WechatSandbox } from '@app/wechat-sandbox';
 import { rmSync } from 'node:fs';
-import { SANDBOX_APP, sandboxEnvironment } from '../apps/payment-notify/src/testing';
+import {
+  SANDBOX_APP,
+  SANDBOX_READ_HEADERS,
+  sandboxEnvironment,
+} from '../apps/payment-notify/src/testing';
 import { AppProcess } from './support/app-process';
 import { PaymentNotifyHarness, type PaymentBody } from './support/payment-notify.harness';
 
@@ -35,7 +39,9 @@ describe('payment-notify as a process', () => {
     });
 
   const payment = async (url: string, transactionId: string): Promise<PaymentBody> =>
-    (await (await fetch(`${url}/payments/${transactionId}`)).json()) as PaymentBody;
+    (await (
+      await fetch(`${url}/payments/${transactionId}`, { headers: SANDBOX_READ_HEADERS })
+    ).json()) as PaymentBody;
 
   it('finishes every acknowledged lookup after kill -9 and a restart, without a new notification', async () => {
     const first = await start({ LOOKUP_CONCURRENCY: '8' });

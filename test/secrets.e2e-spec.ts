@@ -8,7 +8,11 @@ import {
 import { WechatSandbox } from '@app/wechat-sandbox';
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SANDBOX_APP, sandboxEnvironment } from '../apps/payment-notify/src/testing';
+import {
+  SANDBOX_APP,
+  SANDBOX_READ_HEADERS,
+  sandboxEnvironment,
+} from '../apps/payment-notify/src/testing';
 import { AppProcess } from './support/app-process';
 import { PaymentNotifyHarness, type PaymentBody } from './support/payment-notify.harness';
 
@@ -240,7 +244,9 @@ describe.each(['text', 'json'])(
         });
       const settled = async (transactionId: string): Promise<PaymentBody> => {
         for (let round = 0; round < 400; round++) {
-          const response = await fetch(`${url}/payments/${transactionId}`);
+          const response = await fetch(`${url}/payments/${transactionId}`, {
+            headers: SANDBOX_READ_HEADERS,
+          });
           const body = response.status === 200 ? ((await response.json()) as PaymentBody) : null;
           if (body && body.status !== 'pending') return body;
           await sleep(50);

@@ -22,7 +22,11 @@ import {
   HTTP_APP_OPTIONS,
 } from '../../apps/payment-notify/src/http/configure-http';
 import type { PaymentView } from '../../apps/payment-notify/src/read/payment.view';
-import { SANDBOX_APP, sandboxEnvironment } from '../../apps/payment-notify/src/testing';
+import {
+  SANDBOX_APP,
+  SANDBOX_READ_HEADERS,
+  sandboxEnvironment,
+} from '../../apps/payment-notify/src/testing';
 
 /** Every log line of the app, for "no secret in the output" checks. */
 export class LogCapture implements LoggerService {
@@ -130,7 +134,13 @@ export class PaymentNotifyHarness {
     });
   }
 
-  get(path: string): Promise<Response> {
+  /** `GET path` with the read token (see {@link getAnonymously} for a request without it). */
+  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.url}${path}`, { headers: { ...SANDBOX_READ_HEADERS, ...headers } });
+  }
+
+  /** `GET path` without any `Authorization` header. */
+  getAnonymously(path: string): Promise<Response> {
     return fetch(`${this.url}${path}`);
   }
 

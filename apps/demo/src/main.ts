@@ -9,7 +9,12 @@ import {
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SANDBOX_APP, sandboxEnvironment } from '../../payment-notify/src/testing';
+import {
+  SANDBOX_APP,
+  SANDBOX_READ_API_TOKEN,
+  SANDBOX_READ_HEADERS,
+  sandboxEnvironment,
+} from '../../payment-notify/src/testing';
 import { parseDemoOptions } from './demo-options';
 import { percentile, progress, table } from './terminal';
 
@@ -50,7 +55,14 @@ async function main(): Promise<number> {
     const results = await run(url, sandbox, options.count);
     if (options.keep) {
       console.log(
-        `\nStill running. Try:\n  curl ${url}/health\n  curl ${url}/payments/${results[0].payment.transactionId}\n  curl ${url}/unionids/${results[0].payment.openid}\nCtrl-C to stop.`,
+        [
+          '',
+          "Still running. Try (the read routes need the demo's READ_API_TOKEN):",
+          `  curl ${url}/health`,
+          `  curl -H 'Authorization: Bearer ${SANDBOX_READ_API_TOKEN}' ${url}/payments/${results[0].payment.transactionId}`,
+          `  curl -H 'Authorization: Bearer ${SANDBOX_READ_API_TOKEN}' ${url}/unionids/${results[0].payment.openid}`,
+          'Ctrl-C to stop.',
+        ].join('\n'),
       );
       await new Promise((resolve) => process.once('SIGINT', resolve));
     }
@@ -79,7 +91,9 @@ async function run(url: string, sandbox: WechatSandbox, count: number) {
       );
       await Promise.all(
         open.map(async (payment) => {
-          const response = await fetch(`${url}/payments/${payment.transactionId}`);
+          const response = await fetch(`${url}/payments/${payment.transactionId}`, {
+            headers: SANDBOX_READ_HEADERS,
+          });
           const state = (await response.json()) as PaymentState;
           if (state.status !== 'pending') {
             settled.set(payment.transactionId, {

@@ -71,7 +71,7 @@ export class AppModule {
         }),
         LookupsModule.register(config),
         NotifyModule,
-        ReadModule,
+        ReadModule.register(config),
         HealthModule,
       ],
     };

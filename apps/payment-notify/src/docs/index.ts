@@ -1,3 +1,4 @@
+export * from './docs.controller';
 export * from './dto';
 export * from './openapi-document.factory';
-export * from './serve-openapi-document';
+export * from './openapi-document.source';

@@ -10,6 +10,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'WeChat Pay calls POST /wechatpay/notify; the read routes report what became of a payment.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'READ_API_TOKEN' })
     .build();
   return SwaggerModule.createDocument(app, config);
 }

@@ -1,10 +1,22 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { HttpErrorDto } from '../docs/dto';
+import { ReadApiTokenGuard } from '../read/read-api-token.guard';
 import { PaymentMetrics } from './payment-metrics.service';
 
-/** Prometheus scrape endpoint. */
+/** Prometheus scrape endpoint, behind the read token. */
 @ApiTags('operations')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: HttpErrorDto, description: 'No valid READ_API_TOKEN bearer' })
+@UseGuards(ReadApiTokenGuard)
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: PaymentMetrics) {}

@@ -1,6 +1,8 @@
-import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
 import {
+  ApiBearerAuth,
   ApiNotFoundResponse,
+  ApiUnauthorizedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -9,9 +11,13 @@ import {
 import { HttpErrorDto, PaymentViewDto, UnionIdViewDto } from '../docs';
 import { PaymentsRepository } from '../payments';
 import { toPaymentView, type PaymentView } from './payment.view';
+import { ReadApiTokenGuard } from './read-api-token.guard';
 
 /** Read side: a payment's state, and the unionid known for an openid. */
 @ApiTags('payments')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: HttpErrorDto, description: 'No valid READ_API_TOKEN bearer' })
+@UseGuards(ReadApiTokenGuard)
 @Controller()
 export class PaymentsReadController {
   constructor(private readonly payments: PaymentsRepository) {}

@@ -1,6 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import type { AppConfig } from '../config';
+import { DocsController, OpenApiDocumentSource } from '../docs';
+import { MetricsController } from '../metrics';
 import { PaymentsModule } from '../payments';
 import { PaymentsReadController } from './payments-read.controller';
+import { ReadApiTokenGuard } from './read-api-token.guard';
 
-@Module({ imports: [PaymentsModule], controllers: [PaymentsReadController] })
-export class ReadModule {}
+/** Says once, at start-up, that the read routes are off. */
+class ReadRoutesOffNotice implements OnApplicationBootstrap {
+  onApplicationBootstrap(): void {
+    new Logger(ReadModule.name).warn(
+      'READ_API_TOKEN is not set: GET /payments, /unionids, /metrics and /docs are off (404); payments are still captured',
+    );
+  }
+}
+
+/**
+ * The routes that show payer data or operations: `GET /payments/:id`, `/unionids/:openid`,
+ * `/metrics`, `/docs` (and `/docs-json`), each behind `Authorization: Bearer <READ_API_TOKEN>`.
+ * Without a token they are not registered at all, so they answer `404`.
+ */
+@Module({})
+export class ReadModule {
+  static register(config: Pick<AppConfig, 'readApiToken'>): DynamicModule {
+    const on = config.readApiToken !== undefined;
+    return {
+      module: ReadModule,
+      imports: [PaymentsModule],
+      controllers: on ? [PaymentsReadController, MetricsController, DocsController] : [],
+      providers: [OpenApiDocumentSource, ReadApiTokenGuard, ...(on ? [] : [ReadRoutesOffNotice])],
+      exports: [OpenApiDocumentSource],
+    };
+  }
+}

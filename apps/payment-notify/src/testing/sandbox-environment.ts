@@ -11,6 +11,14 @@ import { join } from 'node:path';
 /** The AppSecret the sandbox knows for the test merchant's mini program. TEST ONLY. */
 export const SANDBOX_APP_SECRET = '5f0c8a2e9b7d4c1a6e3f0b8d2c5a9e71';
 
+/** `READ_API_TOKEN` of the sandbox environment (the demo's and the specs'). TEST ONLY. */
+export const SANDBOX_READ_API_TOKEN = 'sandbox-read-token-7c1e9a4b2d';
+
+/** Headers that open the read routes of an app started with {@link sandboxEnvironment}. */
+export const SANDBOX_READ_HEADERS: Readonly<Record<string, string>> = {
+  authorization: `Bearer ${SANDBOX_READ_API_TOKEN}`,
+};
+
 export interface SandboxEnvironment {
   /** Environment variables for the app, pointing at the sandbox. */
   env: Record<string, string>;
@@ -50,6 +58,7 @@ export function sandboxEnvironment(
       LOOKUP_SLICE_MS: '3000',
       WECHAT_TIMEOUT_MS: '1000',
       LOG_LEVEL: 'warn',
+      READ_API_TOKEN: SANDBOX_READ_API_TOKEN,
       ...overrides,
     },
   };
