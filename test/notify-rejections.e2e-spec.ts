@@ -7,13 +7,14 @@ import {
 } from '@app/wechat-sandbox';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
 
 /** A line of a JavaScript stack trace, raw or inside a JSON string (`\n    at fn (file:1:2)`). */
 const STACK_LINE = /(^|\\n)\s*at \S/m;
 /** Long enough for the app's poll loop (LOOKUP_POLL_MS=100) to pick up a wrongly stored row. */
 const QUIET_MS = 300;
-const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 function expectNoStackTrace(text: string): void {
   expect(text).not.toMatch(STACK_LINE);
@@ -180,7 +181,7 @@ describe('payment-notify: forged and broken notifications', () => {
     });
   });
 
-  it('rejects a correctly signed body larger than 1 MiB with a 4xx and stores nothing', async () => {
+  it('rejects a correctly signed body larger than 64 KiB with a 4xx and stores nothing', async () => {
     const payment = pay();
     const genuine = h.notification(payment);
     const padded = `${genuine.body.slice(0, -1)},"padding":"${'x'.repeat(MAX_BODY_BYTES)}"}`;
@@ -213,6 +214,8 @@ describe('payment-notify: forged and broken notifications', () => {
     ['another event type (REFUND.SUCCESS)', { eventType: 'REFUND.SUCCESS' }],
     ['a TRANSACTION.SUCCESS whose trade_state is CLOSED', { trade_state: 'CLOSED' }],
     ['a TRANSACTION.SUCCESS whose trade_state is NOTPAY', { trade_state: 'NOTPAY' }],
+    // Same merchant, another mini program: our access token cannot look its payer up.
+    ['a payment of another mini program of the merchant', { appid: 'wx5151515151515151' }],
   ])(
     'acknowledges %s without a lookup and never lists it as pending or resolved',
     async (_n, input) => {
@@ -238,4 +241,30 @@ describe('payment-notify: forged and broken notifications', () => {
       expect((await h.get(`/unionids/${payment.openid}`)).status).toBe(404);
     },
   );
+});
+
+describe('payment-notify: a notification that cannot be stored', () => {
+  let h: PaymentNotifyHarness;
+
+  beforeAll(async () => {
+    h = await PaymentNotifyHarness.start();
+  });
+  afterAll(() => h.stop());
+
+  it('answers 500 with a generic FAIL body and logs the cause for operators', async () => {
+    // The database loses its table behind the app's back: every insert fails.
+    const db = new Database(h.env.DATABASE_URL.slice('sqlite:'.length));
+    db.exec('DROP TABLE payments');
+    db.close();
+
+    const payment = h.pay('o-rejections-store-fails');
+    const response = await h.post(h.notification(payment));
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ code: 'FAIL', message: 'internal error, please retry' });
+    expect(text).not.toContain('payments');
+    const logged = h.logs.lines.filter((line) => line.includes('Notification not stored'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/no such table: payments/);
+  });
 });

@@ -70,6 +70,7 @@ describe('payment-notify: GET /metrics and GET /docs', () => {
       ['duplicate', 'none'],
       ['ignored', 'other-event'],
       ['ignored', 'not-success'],
+      ['ignored', 'other-app'],
       ['rejected', 'stale-timestamp'],
       ['rejected', 'bad-signature'],
       ['rejected', 'invalid-payment'],

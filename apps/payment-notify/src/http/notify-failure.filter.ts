@@ -67,7 +67,11 @@ export class NotifyFailureFilter extends BaseExceptionFilter {
     }
     const { status, message, reason } = this.describe(exception);
     if (status >= 500) {
-      this.logger.error(`Notification not stored: ${message}`);
+      // The answer stays generic; operators get the cause (log lines are censored).
+      this.logger.error(
+        `Notification not stored: ${describeCause(exception)}`,
+        exception instanceof Error ? exception.stack : undefined,
+      );
       this.metrics.notification('error', 'internal');
     } else {
       this.logger.warn(`Notification rejected (${status}): ${message}`);
@@ -110,6 +114,10 @@ export class NotifyFailureFilter extends BaseExceptionFilter {
       reason: 'internal',
     };
   }
+}
+
+function describeCause(exception: unknown): string {
+  return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
 }
 
 /** Reason of a rejection made by the HTTP layer (Fastify or Nest) before the library saw it. */

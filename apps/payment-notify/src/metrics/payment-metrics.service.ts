@@ -26,7 +26,7 @@ export class PaymentMetrics {
 
   private readonly notifications = new Counter({
     name: 'payment_notify_notifications_total',
-    help: 'Notifications received on POST /wechatpay/notify, by outcome and reason (rejections: why; ignored: other-event or not-success).',
+    help: 'Notifications received on POST /wechatpay/notify, by outcome and reason (rejections: why; ignored: other-event, not-success or other-app).',
     labelNames: ['outcome', 'reason'] as const,
     registers: [this.registry],
   });
@@ -79,6 +79,7 @@ export class PaymentMetrics {
     for (const outcome of ['accepted', 'duplicate'] as const) this.notification(outcome, NONE, 0);
     this.notification('ignored', 'other-event', 0);
     this.notification('ignored', 'not-success', 0);
+    this.notification('ignored', 'other-app', 0);
     this.notification('error', 'internal', 0);
     this.lookups.inc({ outcome: 'resolved', errcode: '0' }, 0);
     this.windowMissed.inc({ stage: 'lookup' }, 0);

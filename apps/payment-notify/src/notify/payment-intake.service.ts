@@ -1,5 +1,6 @@
 import type { WechatPayNotification } from '@app/wechatpay-notify';
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectAppConfig, type AppConfig } from '../config';
 import { LookupScheduler } from '../lookups/lookup.scheduler';
 import { PaymentMetrics } from '../metrics';
 import { PaymentsRepository } from '../payments';
@@ -14,6 +15,7 @@ export class PaymentIntakeService {
   private readonly logger = new Logger(PaymentIntakeService.name);
 
   constructor(
+    @InjectAppConfig() private readonly config: AppConfig,
     private readonly payments: PaymentsRepository,
     private readonly lookups: LookupScheduler,
     private readonly metrics: PaymentMetrics,
@@ -33,6 +35,15 @@ export class PaymentIntakeService {
       return;
     }
     const payment = paymentFromNotification(notification, Date.now());
+    const ourAppId = this.config.wechat.appId;
+    if (ourAppId !== undefined && payment.appId !== ourAppId) {
+      // Another mini program of the same merchant: our token cannot look its payer up.
+      this.logger.warn(
+        `Acknowledged notification ${notification.id} for another mini program (${payment.appId}) without a lookup`,
+      );
+      this.metrics.notification('ignored', 'other-app');
+      return;
+    }
     if (await this.payments.insertIfAbsent(payment)) {
       this.metrics.notification('accepted');
       this.lookups.scheduleNow(payment.transactionId);
