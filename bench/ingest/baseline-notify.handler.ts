@@ -47,7 +47,7 @@ const isText = (v: unknown, max = Infinity): v is string =>
  * The app's notify work written directly, as well as we can: header and timestamp checks, RSA
  * verification of the raw bytes with a pre-parsed key, JSON.parse, AES-256-GCM decryption,
  * the transaction checks the app makes, and one prepared `INSERT ... ON CONFLICT DO NOTHING`
- * into the app's `payments` table (WAL, synchronous=NORMAL, like the app). No lookups.
+ * into the app's `payments` table (WAL, synchronous=FULL, like the app). No lookups.
  */
 export class BaselineNotifyHandler {
   private readonly keys: Map<string, KeyObject>;
@@ -60,7 +60,7 @@ export class BaselineNotifyHandler {
     this.apiV3Key = Buffer.from(options.apiV3Key, 'utf8');
     this.db = new Database(options.databasePath, { fileMustExist: true });
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.insert = this.db.prepare(
       `INSERT INTO payments (transaction_id, notification_id, out_trade_no, mch_id, app_id, openid,

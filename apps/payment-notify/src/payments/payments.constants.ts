@@ -15,6 +15,7 @@ export const UNIONIDS_TABLE = 'unionids';
 /** PRAGMAs set on every SQLite connection before TypeORM uses it. */
 export const SQLITE_PRAGMAS = [
   'journal_mode = WAL',
-  'synchronous = NORMAL',
+  // FULL: a 2xx promises the payment survives power loss, not only a crash (contract).
+  'synchronous = FULL',
   'busy_timeout = 5000',
 ] as const;

@@ -18,7 +18,7 @@ describe('createTypeOrmOptions', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('opens SQLite in a new directory with WAL, synchronous=NORMAL and busy_timeout=5000', async () => {
+  it('opens SQLite in a new directory with WAL, synchronous=FULL and busy_timeout=5000', async () => {
     const path = join(dir, 'nested', 'deeper', 'payments.sqlite');
     const options = createTypeOrmOptions({ database: { type: 'sqlite', path } });
     expect(existsSync(join(dir, 'nested', 'deeper'))).toBe(true);
@@ -32,7 +32,7 @@ describe('createTypeOrmOptions', () => {
 
     dataSource = await new DataSource(options).initialize();
     expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-    expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
+    expect(await dataSource.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
     expect(await dataSource.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
     expect(existsSync(path)).toBe(true);
   });

@@ -9,7 +9,7 @@ import { SQLITE_PRAGMAS } from './payments.constants';
 
 /**
  * TypeORM options for the payments store, from `config.database`: SQLite through
- * `better-sqlite3` (WAL, synchronous=NORMAL, busy_timeout=5000) or PostgreSQL through `pg`.
+ * `better-sqlite3` (WAL, synchronous=FULL, busy_timeout=5000) or PostgreSQL through `pg`.
  * The schema comes only from the migrations, which run at start-up (`migrationsRun`).
  * For SQLite the file's directory is created here.
  *
