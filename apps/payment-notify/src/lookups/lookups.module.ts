@@ -41,18 +41,30 @@ export class LookupsModule {
   }
 
   private static onBullmq(redisUrl: string): DynamicModule {
-    // BullMQ needs commands to wait for Redis rather than fail (maxRetriesPerRequest: null).
-    const connection: ConnectionOptions = { url: redisUrl, maxRetriesPerRequest: null };
+    // Back within 2 s of Redis (BullMQ's default backs off to 20 s between attempts).
+    const retryStrategy = (attempt: number): number => Math.min(attempt * 200, 2000);
+    // The worker's commands wait for Redis rather than fail (BullMQ requires it).
+    const workerConnection: ConnectionOptions = {
+      url: redisUrl,
+      maxRetriesPerRequest: null,
+      retryStrategy,
+    };
+    // The producer fails fast instead: an add while Redis is down would otherwise sit in
+    // ioredis's offline queue (memory) and all be sent at once when Redis is back.
+    const queueConnection: ConnectionOptions = {
+      url: redisUrl,
+      enableOfflineQueue: false,
+      retryStrategy,
+    };
     return {
       module: LookupsModule,
       global: true,
       imports: [
         PaymentsModule,
-        BullModule.forRoot({ connection }),
-        BullModule.registerQueue({ name: LOOKUP_QUEUE }),
+        BullModule.registerQueue({ name: LOOKUP_QUEUE, connection: queueConnection }),
       ],
       providers: [
-        { provide: LOOKUP_REDIS_OPTIONS, useValue: connection },
+        { provide: LOOKUP_REDIS_OPTIONS, useValue: workerConnection },
         PaymentLookupService,
         LocalLookupPool,
         OverduePaymentsExpirer,
