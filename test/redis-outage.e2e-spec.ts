@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LookupScheduler } from '../apps/payment-notify/src/lookups/lookup.scheduler';
 import { freePort, startRedisServer, type RedisServer } from './infra/redis-server';
 import { requireService } from './infra/test-databases';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
@@ -38,6 +41,12 @@ describeWithRedis('Redis outage in BullMQ mode', () => {
     expect(settled.map((s) => s.unionid)).toEqual(payments.map((p) => p.unionid));
   };
 
+  it('warns once at start-up that REDIS_URL has no password and no TLS', () => {
+    const warnings = h.logs.lines.filter((line) => line.includes('REDIS_URL has no password'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warn /);
+  });
+
   it('keeps resolving payments from this process and with the cached token while Redis is down', async () => {
     await resolveBatch('o-before', 10);
     expect(h.sandbox.counters().tokenCalls.total).toBe(1);
@@ -56,4 +65,35 @@ describeWithRedis('Redis outage in BullMQ mode', () => {
     await resolveBatch('o-after', 5);
     expect(h.sandbox.counters().tokenCalls.total).toBe(1);
   });
+
+  // Jest fails the test that is running when a promise rejection goes unhandled; in production
+  // Node 20 would exit the process.
+  it('logs a database error of a lookup started while Redis is down instead of leaving it unhandled', async () => {
+    const dataSource = h.app.get(DataSource);
+    const transactionId = '4200000000000000000000009999';
+    await redis.stop();
+    // Every write now fails in SQLite itself ("attempt to write a readonly database").
+    await dataSource.query('PRAGMA query_only = ON');
+    try {
+      h.app.get(LookupScheduler).scheduleNow(transactionId);
+      const failure = await logLine((line) => line.includes(`Claiming ${transactionId} failed`));
+      expect(failure).toMatch(/^error .*readonly database/);
+      expect(failure).not.toContain(h.env.WECHAT_SECRET);
+      expect(failure).not.toContain(h.env.WECHATPAY_APIV3_KEY);
+    } finally {
+      await dataSource.query('PRAGMA query_only = OFF');
+      redis = await startRedis(port);
+    }
+    await resolveBatch('o-after-db-error', 2);
+  });
+
+  /** The first log line matching `match`, waiting for it up to 10 s. */
+  async function logLine(match: (line: string) => boolean): Promise<string> {
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      const line = h.logs.lines.find(match);
+      if (line) return line;
+      await sleep(50);
+    }
+    throw new Error('the expected log line never came');
+  }
 });

@@ -41,6 +41,11 @@ export class RedisModule {
           provide: APP_REDIS,
           useFactory: (): Redis | null => {
             if (!config.redisUrl) return null;
+            if (isUnprotectedRedisUrl(config.redisUrl)) {
+              logger.warn(
+                'REDIS_URL has no password and no TLS (rediss://): access tokens and lookup jobs travel and rest unprotected',
+              );
+            }
             const client = new Redis(config.redisUrl, {
               enableOfflineQueue: false,
               maxRetriesPerRequest: 1,
@@ -56,5 +61,15 @@ export class RedisModule {
       ],
       exports: [APP_REDIS],
     };
+  }
+}
+
+/** A `redis://` URL without a password: anyone who reaches the port reads the access token. */
+export function isUnprotectedRedisUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'redis:' && parsed.password === '';
+  } catch {
+    return false;
   }
 }
