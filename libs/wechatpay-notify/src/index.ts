@@ -1,3 +1,4 @@
+export * from './decorators';
 export * from './errors';
 export type {
   WechatPayDirectTransaction,
@@ -5,10 +6,17 @@ export type {
   WechatPayNotification,
   WechatPayNotificationBase,
   WechatPayNotificationEnvelope,
+  WechatPayNotificationFor,
+  WechatPayNotificationHandler,
   WechatPayNotificationHeaders,
   WechatPayNotificationResource,
+  WechatPayNotifyAcceptedEvent,
+  WechatPayNotifyErrorEvent,
+  WechatPayNotifyHooks,
   WechatPayNotifyModuleExtras,
   WechatPayNotifyModuleOptions,
+  WechatPayNotifyOutcomeEvent,
+  WechatPayNotifyRejectedEvent,
   WechatPayOtherNotification,
   WechatPayPaidTransactionFields,
   WechatPayPartnerTransaction,
@@ -21,17 +29,19 @@ export type {
   WechatPayTransactionNotification,
   WechatPayUnpaidTransactionFields,
 } from './interfaces';
+export { WechatPayNotificationDispatcher } from './wechatpay-notification.dispatcher';
 export { WechatPayNotificationService } from './wechatpay-notification.service';
 export {
   WECHATPAY_HEADERS,
+  WECHATPAY_NOTIFY_ANY_EVENT,
   WECHATPAY_NOTIFY_DEFAULT_MAX_BODY_BYTES,
   WECHATPAY_NOTIFY_DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  WECHATPAY_NOTIFY_REJECTION_STATUS,
   WECHATPAY_PUBLIC_KEY_ID_PREFIX,
   WECHATPAY_RESOURCE_ALGORITHM_AES_GCM,
   WECHATPAY_SIGNATURE_PROBE_PREFIX,
   WECHATPAY_SIGNATURE_TYPE_RSA,
 } from './wechatpay-notify.constants';
-export { InjectWechatPayNotifyOptions } from './wechatpay-notify.decorators';
 export { WechatPayNotifyModule } from './wechatpay-notify.module';
 export {
   WECHATPAY_NOTIFY_MODULE_OPTIONS,

@@ -1,11 +1,12 @@
+import type { WechatPayNotifyErrorReason } from './errors/wechatpay-notify.error';
 import type { WechatPayTradeState } from './interfaces/wechatpay-transaction.interface';
 
 /** Default `maxClockSkewSeconds`: WeChat Pay SDKs accept notifications at most 5 minutes off. */
 export const WECHATPAY_NOTIFY_DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
 
 /**
- * Default `maxBodyBytes`: 64 KiB (real notifications are about 1 KiB). Configure the HTTP body
- * parser with the same limit, so a larger body is refused before it is read whole.
+ * Default `maxBodyBytes`: 64 KiB (real notifications are about 1 KiB). Give the HTTP body parser
+ * a limit close to it, so a much larger body is refused before it is read whole.
  */
 export const WECHATPAY_NOTIFY_DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -44,3 +45,30 @@ export const WECHATPAY_TRADE_STATES: readonly WechatPayTradeState[] = [
 
 /** Injection token of the resolved (validated) settings. Internal to the library. */
 export const WECHATPAY_NOTIFY_SETTINGS = Symbol('WECHATPAY_NOTIFY_SETTINGS');
+
+/**
+ * HTTP status of the answer to a rejected notification, by `WechatPayNotifyError.reason`: what the
+ * module's notify route sends (with `{"code":"FAIL","message":"..."}`), and what your own
+ * controller or exception filter should send too. WeChat Pay delivers again after any 4xx.
+ */
+export const WECHATPAY_NOTIFY_REJECTION_STATUS: Readonly<
+  Record<WechatPayNotifyErrorReason, number>
+> = Object.freeze({
+  'missing-header': 400,
+  'unknown-serial': 401,
+  'bad-signature': 401,
+  'signature-probe': 401,
+  'stale-timestamp': 401,
+  'body-too-large': 413,
+  'malformed-body': 400,
+  'decrypt-failed': 400,
+  'invalid-payload': 400,
+  'mchid-mismatch': 400,
+  'unsupported-algorithm': 400,
+});
+
+/** Event type of an `@OnWechatPayNotification()` handler that takes every notification. */
+export const WECHATPAY_NOTIFY_ANY_EVENT = '*';
+
+/** Metadata key of `@OnWechatPayNotification()` (the event types). Internal to the library. */
+export const WECHATPAY_NOTIFY_HANDLER_METADATA = 'WECHATPAY_NOTIFY:HANDLER';

@@ -11,14 +11,21 @@ export const {
   ASYNC_OPTIONS_TYPE: WECHATPAY_NOTIFY_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<WechatPayNotifyModuleOptions>({ moduleName: 'WechatPayNotify' })
   .setClassMethodName('forRoot')
-  .setExtras<WechatPayNotifyModuleExtras>({ isGlobal: false }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-  }))
+  .setExtras<WechatPayNotifyModuleExtras>(
+    // `path` is listed so that the builder keeps it out of WECHATPAY_NOTIFY_MODULE_OPTIONS.
+    { isGlobal: false, path: undefined },
+    (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+    }),
+  )
   .build();
 
-/** `WechatPayNotifyModule.forRoot` argument: the options plus `isGlobal`. */
+/** `WechatPayNotifyModule.forRoot` argument: the options plus `isGlobal` and `path`. */
 export type WechatPayNotifyModuleForRootOptions = typeof WECHATPAY_NOTIFY_OPTIONS_TYPE;
 
-/** `WechatPayNotifyModule.forRootAsync` argument (`useFactory`/`useClass`/`useExisting`, `inject`, `imports`, `isGlobal`). */
+/**
+ * `WechatPayNotifyModule.forRootAsync` argument (`useFactory`/`useClass`/`useExisting`, `inject`,
+ * `imports`, `isGlobal`, `path`).
+ */
 export type WechatPayNotifyModuleAsyncOptions = typeof WECHATPAY_NOTIFY_ASYNC_OPTIONS_TYPE;

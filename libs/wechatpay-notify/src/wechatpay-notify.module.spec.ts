@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module, Scope } from '@nestjs/common';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
@@ -10,11 +10,14 @@ import {
 } from '@app/wechat-sandbox';
 import {
   InjectWechatPayNotifyOptions,
+  OnWechatPayNotification,
+  WECHATPAY_NOTIFY_MODULE_OPTIONS,
+  WechatPayNotificationDispatcher,
   WechatPayNotificationService,
   WechatPayNotifyModule,
   WechatPayNotifyOptionsError,
 } from './index';
-import type { WechatPayNotifyModuleOptions } from './index';
+import type { WechatPayNotification, WechatPayNotifyModuleOptions } from './index';
 
 const CONFIG = Symbol('CONFIG');
 const env = {
@@ -178,6 +181,113 @@ describe('WechatPayNotifyModule', () => {
     expect(error).toBeInstanceOf(WechatPayNotifyOptionsError);
     expect((error as Error).message).toBe(
       'Invalid WechatPayNotifyModule options: publicKeys/platformCertificates: at least one WeChat Pay key is required',
+    );
+  });
+});
+
+describe('WechatPayNotifyModule notify route registration', () => {
+  let app: INestApplicationContext | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  const options = {
+    mchId: TEST_MERCHANT.mchId,
+    apiV3Key: TEST_MERCHANT.apiV3Key,
+    platformCertificates: TEST_PLATFORM_CERTIFICATES_PEM,
+  };
+
+  it('adds one controller only when path is given, and keeps path out of the options', async () => {
+    expect(WechatPayNotifyModule.forRoot(options).controllers ?? []).toHaveLength(0);
+    expect(
+      WechatPayNotifyModule.forRootAsync({ useFactory: () => options }).controllers ?? [],
+    ).toHaveLength(0);
+    expect(WechatPayNotifyModule.forRoot({ ...options, path: 'a' }).controllers).toHaveLength(1);
+    expect(
+      WechatPayNotifyModule.forRootAsync({ path: 'a', useFactory: () => options }).controllers,
+    ).toHaveLength(1);
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WechatPayNotifyModule.forRoot({ ...options, path: 'wechatpay/notify', isGlobal: true }),
+      ],
+    }).compile();
+    expect(moduleRef.get(WECHATPAY_NOTIFY_MODULE_OPTIONS)).not.toHaveProperty('path');
+    await moduleRef.close();
+  });
+
+  it.each(['', '/', '  ', 42])('rejects path %p at registration', (path) => {
+    expect(() => WechatPayNotifyModule.forRoot({ ...options, path: path as string })).toThrow(
+      WechatPayNotifyOptionsError,
+    );
+    expect(() =>
+      WechatPayNotifyModule.forRootAsync({ path: path as string, useFactory: () => options }),
+    ).toThrow('path: must be a non-empty route path');
+  });
+
+  it('rejects hooks that are not functions', async () => {
+    const error = await Test.createTestingModule({
+      imports: [
+        WechatPayNotifyModule.forRoot({
+          ...options,
+          hooks: { onOutcome: 'count' } as unknown as WechatPayNotifyModuleOptions['hooks'],
+        }),
+      ],
+    })
+      .compile()
+      .catch((e: unknown) => e);
+    expect((error as WechatPayNotifyOptionsError).problems).toEqual([
+      'hooks: must be an object of functions ({ onOutcome })',
+    ]);
+  });
+
+  it('refuses a handler on a request-scoped provider at bootstrap', async () => {
+    @Injectable({ scope: Scope.REQUEST })
+    class ScopedHandler {
+      @OnWechatPayNotification('TRANSACTION.SUCCESS')
+      onPaid(): void {}
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [WechatPayNotifyModule.forRoot(options)],
+      providers: [ScopedHandler],
+    }).compile();
+
+    await expect(moduleRef.init()).rejects.toThrow(
+      '@OnWechatPayNotification() handlers must be on singleton providers; ScopedHandler.onPaid is request-scoped or transient',
+    );
+    // Not closed: close() awaits the failed initialisation again; the context holds no resource.
+  });
+
+  it('binds a handler once even when its instance is also provided under an alias', async () => {
+    const seen: string[] = [];
+    @Injectable()
+    class Handler {
+      @OnWechatPayNotification(['TRANSACTION.SUCCESS', '*'])
+      onAny(notification: WechatPayNotification): void {
+        seen.push(notification.eventType);
+      }
+    }
+    app = await Test.createTestingModule({
+      imports: [WechatPayNotifyModule.forRoot(options)],
+      providers: [Handler, { provide: 'ALIAS', useExisting: Handler }],
+    }).compile();
+    await app.init();
+
+    const [headers, body] = signed(TEST_PLATFORM_CERTIFICATES[0].signer);
+    const service = app.get(WechatPayNotificationService);
+    const handled = await app
+      .get(WechatPayNotificationDispatcher)
+      .dispatch(service.verifyAndDecrypt(headers, body));
+    expect(handled).toBe(1);
+    expect(seen).toEqual(['TRANSACTION.SUCCESS']);
+  });
+
+  it('checks the event types given to @OnWechatPayNotification', () => {
+    expect(() => OnWechatPayNotification([])).toThrow(TypeError);
+    expect(() => OnWechatPayNotification('')).toThrow(
+      "@OnWechatPayNotification() needs at least one non-empty event type (e.g. 'TRANSACTION.SUCCESS' or '*')",
     );
   });
 });

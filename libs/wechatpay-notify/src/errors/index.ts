@@ -6,6 +6,7 @@ export * from './invalid-payload.error';
 export * from './malformed-body.error';
 export * from './mchid-mismatch.error';
 export * from './missing-header.error';
+export * from './notification-handler.error';
 export * from './signature-probe.error';
 export * from './stale-timestamp.error';
 export * from './unknown-serial.error';

@@ -1,3 +1,5 @@
+import type { WechatPayNotifyHooks } from './wechatpay-notify-hooks.interface';
+
 /** A WeChat Pay public key ("微信支付公钥"), downloaded from the merchant portal. */
 export interface WechatPayPublicKeyOption {
   /** Public key id as sent in `Wechatpay-Serial`, e.g. `PUB_KEY_ID_0114232134912410000000000000`. */
@@ -42,8 +44,8 @@ export interface WechatPayNotifyModuleOptions {
    */
   maxClockSkewSeconds?: number;
   /**
-   * Largest accepted raw body, in bytes.
-   * @default 1048576 (1 MiB)
+   * Largest accepted raw body, in bytes; the notify route answers a larger one with `413`.
+   * @default 65536 (64 KiB)
    */
   maxBodyBytes?: number;
   /**
@@ -51,6 +53,11 @@ export interface WechatPayNotifyModuleOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Callbacks through which an app can count what the notify route does (e.g. into Prometheus).
+   * @default {} (nothing is reported)
+   */
+  hooks?: WechatPayNotifyHooks;
 }
 
 /** Extra `forRoot`/`forRootAsync` options that shape the module rather than the service. */
@@ -60,4 +67,13 @@ export interface WechatPayNotifyModuleExtras {
    * @default false
    */
   isGlobal?: boolean;
+  /**
+   * Serve `POST <path>` from the module itself (e.g. `'wechatpay/notify'`): the route verifies
+   * and decrypts each notification over `req.rawBody`, runs the `@OnWechatPayNotification()`
+   * handlers and answers WeChat Pay. The app must be created with `rawBody: true`. Given next to
+   * `isGlobal` (also in `forRootAsync`), because routes exist before any options factory runs.
+   * The app's global prefix applies.
+   * @default undefined (no route: verify in your own controller)
+   */
+  path?: string;
 }

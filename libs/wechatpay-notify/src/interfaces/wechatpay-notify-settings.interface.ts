@@ -1,4 +1,5 @@
 import type { WechatPayKeyRegistry } from '../wechatpay-key-registry';
+import type { WechatPayNotifyHooks } from './wechatpay-notify-hooks.interface';
 
 /** Validated options with defaults applied and keys parsed. Internal to the library. */
 export interface WechatPayNotifySettings {
@@ -9,4 +10,5 @@ export interface WechatPayNotifySettings {
   readonly maxBodyBytes: number;
   readonly now: () => number;
   readonly keyRegistry: WechatPayKeyRegistry;
+  readonly hooks: Readonly<WechatPayNotifyHooks>;
 }

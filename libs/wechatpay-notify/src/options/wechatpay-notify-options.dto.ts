@@ -12,10 +12,23 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import type { WechatPayNotifyHooks } from '../interfaces/wechatpay-notify-hooks.interface';
 import { WECHATPAY_PUBLIC_KEY_ID_PREFIX } from '../wechatpay-notify.constants';
 
 const MUST_BE_STRING = { message: 'must be a string' };
 const MUST_NOT_BE_EMPTY = { message: 'must not be empty' };
+const HOOK_NAMES: ReadonlySet<string> = new Set<keyof WechatPayNotifyHooks>(['onOutcome']);
+
+function isHooks(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(
+      ([name, hook]) => HOOK_NAMES.has(name) && (hook === undefined || typeof hook === 'function'),
+    )
+  );
+}
 
 /** One entry of `publicKeys`. */
 export class WechatPayPublicKeyOptionDto {
@@ -67,4 +80,11 @@ export class WechatPayNotifyOptionsDto {
     { message: 'must be a function returning epoch milliseconds' },
   )
   now?: () => number;
+
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isWechatPayNotifyHooks', validator: { validate: isHooks } },
+    { message: 'must be an object of functions ({ onOutcome })' },
+  )
+  hooks?: WechatPayNotifyHooks;
 }

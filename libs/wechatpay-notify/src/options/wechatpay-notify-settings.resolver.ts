@@ -58,5 +58,7 @@ export function resolveWechatPayNotifySettings(options: unknown): WechatPayNotif
     maxBodyBytes: dto.maxBodyBytes ?? WECHATPAY_NOTIFY_DEFAULT_MAX_BODY_BYTES,
     now: dto.now ?? Date.now,
     keyRegistry: parsed.registry,
+    // The caller's object, not the transformed copy: hooks may rely on `this`.
+    hooks: (options as WechatPayNotifyModuleOptions).hooks ?? {},
   };
 }

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { WECHATPAY_NOTIFY_MODULE_OPTIONS } from './wechatpay-notify.module-definition';
+import { WECHATPAY_NOTIFY_MODULE_OPTIONS } from '../wechatpay-notify.module-definition';
 
 /** Injects the raw `WechatPayNotifyModuleOptions` given to `forRoot`/`forRootAsync`. */
 export const InjectWechatPayNotifyOptions = (): ParameterDecorator & PropertyDecorator =>
