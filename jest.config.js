@@ -27,6 +27,12 @@ module.exports = {
     '^@app/wechat-auth(|/.*)$': '<rootDir>/libs/wechat-auth/src$1',
     '^@app/wechat-sandbox(|/.*)$': '<rootDir>/libs/wechat-sandbox/src$1',
     '^@app/wechatpay-notify(|/.*)$': '<rootDir>/libs/wechatpay-notify/src$1',
+    '^@app/paid-unionid-capture(|/.*)$': '<rootDir>/libs/paid-unionid-capture/src$1',
+    // The package names, as the example apps in test/fixtures import them.
+    '^@wxpay-unionid/nestjs-wechat-auth$': '<rootDir>/libs/wechat-auth/src',
+    '^@wxpay-unionid/nestjs-wechatpay-notify$': '<rootDir>/libs/wechatpay-notify/src',
+    '^@wxpay-unionid/nestjs-paid-unionid-capture$': '<rootDir>/libs/paid-unionid-capture/src',
+    '^@wxpay-unionid/wechat-sandbox$': '<rootDir>/libs/wechat-sandbox/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/'],
   globalSetup: '<rootDir>/test/infra/global-setup.ts',

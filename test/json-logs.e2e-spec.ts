@@ -126,8 +126,8 @@ describe('payment-notify with LOG_FORMAT=json', () => {
     expect(app.output.filter((line) => line.includes(READ_API_TOKEN))).toEqual([]);
     // What the app logs while serving a request carries that request's id.
     expect(
-      entries.find((e) => e.reqId === rejectedId && e.context === 'NotifyFailureFilter'),
-    ).toMatchObject({ msg: expect.stringMatching(/^Notification rejected \(401\)/) });
+      entries.find((e) => e.reqId === rejectedId && e.context === 'WechatPayNotifyController'),
+    ).toMatchObject({ msg: expect.stringMatching(/^Notification rejected \(401 /) });
   });
 
   it('ends a bad configuration with one JSON line naming the variable', async () => {

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LookupScheduler } from '../apps/payment-notify/src/lookups/lookup.scheduler';
-import { PaymentsRepository } from '../apps/payment-notify/src/payments';
+import { LookupDispatcher, PaidUnionIdStore } from '@app/paid-unionid-capture';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
 
 const CONCURRENCY = 2;
@@ -31,7 +30,7 @@ describe('in-process lookups started in a burst', () => {
   it('never runs more than LOOKUP_CONCURRENCY lookups at once', async () => {
     h.sandbox.setFaults({ hang: true });
     const payments = Array.from({ length: BURST }, (_, i) => h.pay(`o-burst-${i}`));
-    const repository = h.app.get(PaymentsRepository);
+    const repository = h.app.get(PaidUnionIdStore);
     for (const p of payments) {
       const stored = await repository.insertIfAbsent({
         transactionId: p.transactionId,
@@ -48,8 +47,8 @@ describe('in-process lookups started in a burst', () => {
       expect(stored).toBe(true);
     }
     // What the notify route does after each commit, here for all of them in one go.
-    const scheduler = h.app.get(LookupScheduler);
-    payments.forEach((p) => scheduler.scheduleNow(p.transactionId));
+    const dispatcher = h.app.get(LookupDispatcher);
+    payments.forEach((p) => dispatcher.dispatch(p.transactionId));
 
     for (let waited = 0; h.sandbox.counters().lookups < CONCURRENCY; waited += 20) {
       if (waited > 10_000) throw new Error('the lookups never reached the sandbox');

@@ -52,7 +52,9 @@ describe('shutdown with a lookup in flight (in-process lookups, SQLite)', () => 
     const db = new Database(sqlitePath, { readonly: true, fileMustExist: true });
     try {
       return db
-        .prepare('SELECT status, unionid, lease_owner FROM payments WHERE transaction_id = ?')
+        .prepare(
+          'SELECT status, unionid, lease_owner FROM paid_unionid_payments WHERE transaction_id = ?',
+        )
         .get(transactionId) as PaymentRow;
     } finally {
       db.close();

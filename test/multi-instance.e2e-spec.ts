@@ -127,10 +127,12 @@ describeWithServices('three instances sharing Redis and PostgreSQL', () => {
     await db.connect();
     try {
       const rows = await db.query<{ n: number; distinct_tx: number }>(
-        'SELECT count(*)::int AS n, count(DISTINCT transaction_id)::int AS distinct_tx FROM payments',
+        'SELECT count(*)::int AS n, count(DISTINCT transaction_id)::int AS distinct_tx FROM paid_unionid_payments',
       );
       expect(rows.rows[0]).toEqual({ n: PAYMENTS, distinct_tx: PAYMENTS });
-      const unionids = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM unionids');
+      const unionids = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM paid_unionid_unionids',
+      );
       expect(unionids.rows[0].n).toBe(PAYMENTS);
     } finally {
       await db.end();

@@ -254,17 +254,18 @@ describe('payment-notify: a notification that cannot be stored', () => {
   it('answers 500 with a generic FAIL body and logs the cause for operators', async () => {
     // The database loses its table behind the app's back: every insert fails.
     const db = new Database(h.env.DATABASE_URL.slice('sqlite:'.length));
-    db.exec('DROP TABLE payments');
+    db.exec('DROP TABLE paid_unionid_payments');
     db.close();
 
     const payment = h.pay('o-rejections-store-fails');
-    const response = await h.post(h.notification(payment));
+    const fixture = h.notification(payment);
+    const response = await h.post(fixture);
     const text = await response.text();
     expect(response.status).toBe(500);
     expect(JSON.parse(text)).toEqual({ code: 'FAIL', message: 'internal error, please retry' });
-    expect(text).not.toContain('payments');
-    const logged = h.logs.lines.filter((line) => line.includes('Notification not stored'));
+    expect(text).not.toContain('paid_unionid_payments');
+    const logged = h.logs.lines.filter((line) => line.includes(fixture.notificationId));
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatch(/no such table: payments/);
+    expect(logged[0]).toMatch(/^error .*no such table: paid_unionid_payments/);
   });
 });

@@ -73,7 +73,7 @@ describe('payment-notify: GET /metrics and GET /docs', () => {
       ['ignored', 'other-app'],
       ['rejected', 'stale-timestamp'],
       ['rejected', 'bad-signature'],
-      ['rejected', 'invalid-payment'],
+      ['rejected', 'invalid-payload'],
       ['error', 'internal'],
     ]) {
       expect(metrics.value('payment_notify_notifications_total', { outcome, reason })).toBe(0);

@@ -1,9 +1,7 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BullmqLookupScheduler } from '../apps/payment-notify/src/lookups/bullmq/bullmq-lookup.scheduler';
-import { LOOKUP_QUEUE } from '../apps/payment-notify/src/lookups/bullmq/lookup-queue.constants';
+import { LookupDispatcher } from '@app/paid-unionid-capture';
+import { BullmqLookupDispatcher } from '@app/paid-unionid-capture/lookup/bullmq/bullmq-lookup.dispatcher';
 import { freePort, startRedisServer, type RedisServer } from './infra/redis-server';
 import { requireService } from './infra/test-databases';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
@@ -65,7 +63,7 @@ describeWithRedis('lookup producer memory through a Redis outage (BullMQ mode)',
   let redis: RedisServer;
   let h: PaymentNotifyHarness;
   let port: number;
-  let scheduler: BullmqLookupScheduler;
+  let scheduler: BullmqLookupDispatcher;
   let producer: Redis;
   let stopped = false;
 
@@ -88,8 +86,11 @@ describeWithRedis('lookup producer memory through a Redis outage (BullMQ mode)',
     h = await PaymentNotifyHarness.start({
       env: { REDIS_URL: `redis://127.0.0.1:${port}`, LOOKUP_POLL_MS: '100' },
     });
-    scheduler = h.app.get(BullmqLookupScheduler);
-    const client = await h.app.get<Queue>(getQueueToken(LOOKUP_QUEUE)).getBackend().client;
+    const dispatcher = h.app.get(LookupDispatcher);
+    if (!(dispatcher instanceof BullmqLookupDispatcher))
+      throw new Error('lookups are not on BullMQ');
+    scheduler = dispatcher;
+    const client = await dispatcher.lookupQueue.getBackend().client;
     if (!(client instanceof Redis)) throw new Error('the lookup queue is not on ioredis');
     producer = client;
     await until(() => producer.status === 'ready', 'the lookup queue is connected');

@@ -1,6 +1,6 @@
-import { DataSource } from 'typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LookupScheduler } from '../apps/payment-notify/src/lookups/lookup.scheduler';
+import { LookupDispatcher } from '@app/paid-unionid-capture';
+import { CaptureDataSourceHolder } from '@app/paid-unionid-capture/store/capture-data-source.holder';
 import { freePort, startRedisServer, type RedisServer } from './infra/redis-server';
 import { requireService } from './infra/test-databases';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
@@ -58,7 +58,7 @@ describeWithRedis('Redis outage in BullMQ mode', () => {
     expect(h.sandbox.counters().tokenCalls.total).toBe(1);
 
     const warnings = h.logs.lines.filter((line) => line.startsWith('warn'));
-    expect(warnings.filter((l) => l.includes('BullmqLookupScheduler'))).toHaveLength(1);
+    expect(warnings.filter((l) => l.includes('BullmqLookupDispatcher'))).toHaveLength(1);
     expect(warnings.filter((l) => l.includes('RedisTokenStore')).length).toBeLessThanOrEqual(1);
 
     redis = await startRedis(port);
@@ -69,13 +69,13 @@ describeWithRedis('Redis outage in BullMQ mode', () => {
   // Jest fails the test that is running when a promise rejection goes unhandled; in production
   // Node 20 would exit the process.
   it('logs a database error of a lookup started while Redis is down instead of leaving it unhandled', async () => {
-    const dataSource = h.app.get(DataSource);
+    const { dataSource } = h.app.get(CaptureDataSourceHolder);
     const transactionId = '4200000000000000000000009999';
     await redis.stop();
     // Every write now fails in SQLite itself ("attempt to write a readonly database").
     await dataSource.query('PRAGMA query_only = ON');
     try {
-      h.app.get(LookupScheduler).scheduleNow(transactionId);
+      h.app.get(LookupDispatcher).dispatch(transactionId);
       const failure = await logLine((line) => line.includes(`Claiming ${transactionId} failed`));
       expect(failure).toMatch(/^error .*readonly database/);
       expect(failure).not.toContain(h.env.WECHAT_SECRET);

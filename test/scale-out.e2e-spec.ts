@@ -1,6 +1,5 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
-import { LOOKUP_QUEUE } from '../apps/payment-notify/src/lookups/bullmq/lookup-queue.constants';
+import { LookupDispatcher } from '@app/paid-unionid-capture';
+import { BullmqLookupDispatcher } from '@app/paid-unionid-capture/lookup/bullmq/bullmq-lookup.dispatcher';
 import { createTestDatabase, requireService } from './infra/test-databases';
 import { PaymentNotifyHarness } from './support/payment-notify.harness';
 
@@ -50,7 +49,9 @@ describeWithServices('payment-notify on PostgreSQL with BullMQ lookups (REDIS_UR
       },
     });
     try {
-      const queue = limited.app.get<Queue>(getQueueToken(LOOKUP_QUEUE));
+      const dispatcher = limited.app.get(LookupDispatcher);
+      if (!(dispatcher instanceof BullmqLookupDispatcher)) throw new Error('not on BullMQ');
+      const queue = dispatcher.lookupQueue;
       const payments = [0, 1, 2].map((i) => limited.pay(`o-limited-${i}`));
       for (const payment of payments) {
         expect((await limited.post(limited.notification(payment))).status).toBe(204);

@@ -215,7 +215,9 @@ async function waitUntilSettled(
   giveUpAt: number,
 ): Promise<void> {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-  const count = db.prepare('SELECT status, COUNT(*) AS count FROM payments GROUP BY status');
+  const count = db.prepare(
+    'SELECT status, COUNT(*) AS count FROM paid_unionid_payments GROUP BY status',
+  );
   let lastReport = 0;
   try {
     for (;;) {
@@ -249,7 +251,7 @@ function readRows(databasePath: string): PaymentRow[] {
     return db
       .prepare(
         `SELECT transaction_id, status, success_time_ms, deadline_ms, created_at_ms, updated_at_ms,
-                resolved_at_ms, attempts, last_errcode FROM payments`,
+                resolved_at_ms, attempts, last_errcode FROM paid_unionid_payments`,
       )
       .all() as PaymentRow[];
   } finally {

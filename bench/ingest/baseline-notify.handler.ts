@@ -63,7 +63,7 @@ export class BaselineNotifyHandler {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.insert = this.db.prepare(
-      `INSERT INTO payments (transaction_id, notification_id, out_trade_no, mch_id, app_id, openid,
+      `INSERT INTO paid_unionid_payments (transaction_id, notification_id, out_trade_no, mch_id, app_id, openid,
          amount_total, currency, success_time_ms, deadline_ms, status, unionid, attempts,
          next_attempt_at_ms, lease_owner, lease_until_ms, last_errcode, last_errmsg,
          created_at_ms, updated_at_ms, resolved_at_ms)

@@ -334,7 +334,7 @@ function countRows(databasePath: string): IngestRun['rows'] {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
     const rows = db
-      .prepare('SELECT status, COUNT(*) AS count FROM payments GROUP BY status')
+      .prepare('SELECT status, COUNT(*) AS count FROM paid_unionid_payments GROUP BY status')
       .all() as { status: string; count: number }[];
     const byStatus = Object.fromEntries(rows.map((r) => [r.status, r.count]));
     const pending = byStatus.pending ?? 0;

@@ -42,12 +42,12 @@ export class AppProcess {
     );
   }
 
-  /** Spawns the app; does not wait for it to be ready. */
-  static spawn(env: Record<string, string>): AppProcess {
-    if (!existsSync(APP_ENTRY)) {
-      throw new Error(`${APP_ENTRY} is missing: run npm run build:app`);
+  /** Spawns the app (or another built `entry`); does not wait for it to be ready. */
+  static spawn(env: Record<string, string>, entry = APP_ENTRY): AppProcess {
+    if (!existsSync(entry)) {
+      throw new Error(`${entry} is missing: run npm run build:app (npm test builds it first)`);
     }
-    const child = spawn(process.execPath, [APP_ENTRY], {
+    const child = spawn(process.execPath, [entry], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -172,7 +172,7 @@ export class PaymentNotifyHarness {
     const db = new Database(url.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
     try {
       const row = db
-        .prepare('SELECT COUNT(*) AS count FROM payments WHERE openid = ?')
+        .prepare('SELECT COUNT(*) AS count FROM paid_unionid_payments WHERE openid = ?')
         .get(openid) as { count: number };
       return row.count;
     } finally {
@@ -193,7 +193,7 @@ export class PaymentNotifyHarness {
     try {
       const count = (table: string): number =>
         (db.prepare(`SELECT COUNT(*) AS count FROM ${table}`).get() as { count: number }).count;
-      return { payments: count('payments'), unionids: count('unionids') };
+      return { payments: count('paid_unionid_payments'), unionids: count('paid_unionid_unionids') };
     } finally {
       db.close();
     }

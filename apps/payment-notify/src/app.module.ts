@@ -1,14 +1,22 @@
+import {
+  PaidUnionIdCaptureModule,
+  type PaidUnionIdCaptureModuleOptions,
+} from '@app/paid-unionid-capture';
 import { RedisTokenStore, WechatAuthModule, type WechatAuthModuleOptions } from '@app/wechat-auth';
 import { WechatPayNotifyModule, type WechatPayNotifyModuleOptions } from '@app/wechatpay-notify';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { appConfig, loadAppConfig, validateEnvironment, type AppConfig } from './config';
 import { HealthModule } from './health/health.module';
+import { NOTIFY_PATH } from './http/notify-failure.filter';
 import { LoggingModule } from './logging';
-import { LookupsModule } from './lookups/lookups.module';
-import { MetricsModule, PaymentMetrics, wechatAuthMetricsHooks } from './metrics';
-import { NotifyModule } from './notify';
-import { PaymentsDatabaseModule } from './payments';
+import {
+  captureMetricsHooks,
+  MetricsModule,
+  PaymentMetrics,
+  wechatAuthMetricsHooks,
+  wechatPayNotifyMetricsHooks,
+} from './metrics';
 import { ReadModule } from './read/read.module';
 import { APP_REDIS, RedisModule } from './redis/redis.module';
 import type { Redis } from 'ioredis';
@@ -29,21 +37,41 @@ const wechatAuthOptions = (
   hooks: wechatAuthMetricsHooks(metrics),
 });
 
-const wechatPayNotifyOptions = (config: AppConfig): WechatPayNotifyModuleOptions => ({
+const wechatPayNotifyOptions = (
+  config: AppConfig,
+  metrics: PaymentMetrics,
+): WechatPayNotifyModuleOptions => ({
   mchId: config.wechatPay.mchId,
   apiV3Key: config.wechatPay.apiV3Key,
   publicKeys: config.wechatPay.publicKeys.map((key) => ({ id: key.id, pem: key.pem })),
   platformCertificates: config.wechatPay.platformCertificates,
+  hooks: wechatPayNotifyMetricsHooks(metrics),
+});
+
+const captureOptions = (
+  config: AppConfig,
+  metrics: PaymentMetrics,
+): PaidUnionIdCaptureModuleOptions => ({
+  database:
+    config.database.type === 'sqlite' ? `sqlite:${config.database.path}` : config.database.url,
+  ...(config.redisUrl !== undefined && { redis: config.redisUrl }),
+  selector: config.lookup.selector,
+  concurrency: config.lookup.concurrency,
+  sliceMs: config.lookup.sliceMs,
+  pollMs: config.lookup.pollMs,
+  rateLimit: config.lookup.rateLimit,
+  hooks: captureMetricsHooks(metrics),
 });
 
 /**
- * The payment-notify app. `register()` reads and validates the environment when called, so a
- * bad variable stops start-up before anything else runs.
+ * The payment-notify app: the three library modules configured from the environment, plus the
+ * read routes, health, metrics and docs. `register()` reads and validates the environment when
+ * called, so a bad variable stops start-up before anything else runs.
  */
 @Module({})
 export class AppModule {
   static register(): DynamicModule {
-    // Which modules to load (BullMQ or in-process lookups) depends on the environment.
+    // Which routes exist depends on the environment (READ_API_TOKEN).
     const config = loadAppConfig(process.env);
     return {
       module: AppModule,
@@ -54,23 +82,26 @@ export class AppModule {
           validate: validateEnvironment,
           load: [appConfig],
         }),
-        PaymentsDatabaseModule.forRoot(),
         LoggingModule.register(config),
         RedisModule.register(config),
         MetricsModule,
         WechatAuthModule.forRootAsync({
           isGlobal: true,
-          imports: [MetricsModule],
           inject: [appConfig.KEY, APP_REDIS, PaymentMetrics],
           useFactory: wechatAuthOptions,
         }),
+        // Serves POST /wechatpay/notify: verified over the raw bytes, then captured below.
         WechatPayNotifyModule.forRootAsync({
           isGlobal: true,
-          inject: [appConfig.KEY],
+          path: NOTIFY_PATH,
+          inject: [appConfig.KEY, PaymentMetrics],
           useFactory: wechatPayNotifyOptions,
         }),
-        LookupsModule.register(config),
-        NotifyModule,
+        PaidUnionIdCaptureModule.forRootAsync({
+          isGlobal: true,
+          inject: [appConfig.KEY, PaymentMetrics],
+          useFactory: captureOptions,
+        }),
         ReadModule.register(config),
         HealthModule,
       ],

@@ -89,6 +89,10 @@ export class WechatPayNotifyController {
       const reason = handled > 0 ? 'handled' : 'unhandled';
       return { status: HttpStatus.NO_CONTENT, event: { outcome: 'accepted', reason, eventType } };
     } catch (error) {
+      const cause = error instanceof WechatPayNotificationHandlerError ? error.cause : error;
+      // A handler may refuse content it cannot use (e.g. an invalid payload): 4xx, since a
+      // delivery of the same notification again would fail the same way.
+      if (cause instanceof WechatPayNotifyError) return this.reject(cause);
       return this.fault(error, eventType);
     }
   }

@@ -1,5 +1,5 @@
 import { ENV_DEFAULTS } from './app-config.constants';
-import { parseDatabaseUrl } from './database-url.parser';
+import { parseDatabaseUrl } from '@app/paid-unionid-capture';
 import type { EnvironmentVariables } from './environment-variables.schema';
 import { validateEnvironment } from './env.validation';
 import { InvalidEnvironmentError } from './errors';

@@ -3,10 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
-  TypeOrmHealthIndicator,
   type HealthCheckResult,
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
+import { DatabaseHealthIndicator } from './database.health';
 import { RedisHealthIndicator } from './redis.health';
 
 /** `200` while the database (and Redis, when configured) answer, `503` otherwise. */
@@ -15,7 +15,7 @@ import { RedisHealthIndicator } from './redis.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
@@ -23,9 +23,7 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer' })
   check(): Promise<HealthCheckResult> {
-    const checks: HealthIndicatorFunction[] = [
-      () => this.database.pingCheck('database', { timeout: 1500 }),
-    ];
+    const checks: HealthIndicatorFunction[] = [() => this.database.check('database')];
     if (this.redis.configured) {
       checks.push(() => this.redis.check('redis'));
     }

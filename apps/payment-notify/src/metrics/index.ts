@@ -3,4 +3,4 @@ export * from './metrics.controller';
 export * from './metrics.module';
 export * from './payment-metrics.service';
 export * from './process-metrics.registry';
-export * from './wechat-auth-metrics.hooks';
+export * from './metrics.hooks';

@@ -1,11 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { PaymentsModule } from '../payments';
 import { PaymentMetrics } from './payment-metrics.service';
 
 /** The {@link PaymentMetrics} every part of the app records into (served by `ReadModule`). */
 @Global()
 @Module({
-  imports: [PaymentsModule],
   providers: [PaymentMetrics],
   exports: [PaymentMetrics],
 })

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { PaymentsRepository } from '../payments';
+import type { PaidUnionIdStore } from '@app/paid-unionid-capture';
 import { PENDING_REFRESH_MS } from './metrics.constants';
 import { PaymentMetrics } from './payment-metrics.service';
-import { wechatAuthMetricsHooks } from './wechat-auth-metrics.hooks';
+import { wechatAuthMetricsHooks } from './metrics.hooks';
 
 /** A repository whose `countByStatus` answers `pending` (or fails) and counts its calls. */
 function fakeRepository() {
@@ -13,13 +13,20 @@ function fakeRepository() {
       if (state.fail) throw new Error('database down');
       return { pending: state.pending, resolved: 0, failed: 0 };
     },
-  } as unknown as PaymentsRepository;
+  } as unknown as PaidUnionIdStore;
   return { state, repository };
 }
 
 /** `name{labels} value` lines of the app's own registry. */
 async function samples(metrics: PaymentMetrics): Promise<string[]> {
   return (await metrics.registry.metrics()).split('\n').filter((line) => !line.startsWith('#'));
+}
+
+/** Metrics reading the pending count from `store`. */
+function metricsWatching(store: PaidUnionIdStore): PaymentMetrics {
+  const metrics = new PaymentMetrics();
+  metrics.watchPending(store);
+  return metrics;
 }
 
 describe('PaymentMetrics', () => {
@@ -30,7 +37,7 @@ describe('PaymentMetrics', () => {
 
   it('reads the pending count when scraped, at most once per refresh interval', async () => {
     const { state, repository } = fakeRepository();
-    const metrics = new PaymentMetrics(repository);
+    const metrics = metricsWatching(repository);
     let now = 1_000_000;
     jest.spyOn(Date, 'now').mockImplementation(() => now);
 
@@ -46,7 +53,7 @@ describe('PaymentMetrics', () => {
 
   it('keeps answering with the last pending count while the database fails', async () => {
     const { state, repository } = fakeRepository();
-    const metrics = new PaymentMetrics(repository);
+    const metrics = metricsWatching(repository);
     let now = 1_000_000;
     jest.spyOn(Date, 'now').mockImplementation(() => now);
     await metrics.metrics();
@@ -57,8 +64,8 @@ describe('PaymentMetrics', () => {
   });
 
   it('counts into its own registry: two instances do not share values', async () => {
-    const first = new PaymentMetrics(fakeRepository().repository);
-    const second = new PaymentMetrics(fakeRepository().repository);
+    const first = metricsWatching(fakeRepository().repository);
+    const second = metricsWatching(fakeRepository().repository);
     first.notification('accepted');
     first.notification('rejected', 'bad-signature');
     first.lookup('failed', 40003);
@@ -84,7 +91,7 @@ describe('PaymentMetrics', () => {
   });
 
   it('counts what the WechatAuthModule hooks report', async () => {
-    const metrics = new PaymentMetrics(fakeRepository().repository);
+    const metrics = metricsWatching(fakeRepository().repository);
     const hooks = wechatAuthMetricsHooks(metrics);
     hooks.onTokenFetch?.({ appId: 'wx1', mode: 'stable', outcome: 'error', errcode: 40125 });
     hooks.onApiAttempt?.({ path: '/wxa/getpaidunionid', outcome: 'http', status: 502 });
@@ -103,7 +110,7 @@ describe('PaymentMetrics', () => {
   });
 
   it('exposes Node process metrics next to its own', async () => {
-    const text = await new PaymentMetrics(fakeRepository().repository).metrics();
+    const text = await metricsWatching(fakeRepository().repository).metrics();
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
     expect(text).toMatch(/^payment_notify_pending_lookups /m);
   });

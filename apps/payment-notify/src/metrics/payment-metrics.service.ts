@@ -1,7 +1,7 @@
 import type { ApiAttemptEvent, TokenFetchEvent } from '@app/wechat-auth';
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { PaymentsRepository } from '../payments';
+import type { PaidUnionIdStore } from '@app/paid-unionid-capture';
 import {
   PENDING_REFRESH_MS,
   UNIONID_LATENCY_BUCKETS,
@@ -68,8 +68,9 @@ export class PaymentMetrics {
 
   private pendingReadAt = 0;
   private pendingRead?: Promise<void>;
+  private payments?: Pick<PaidUnionIdStore, 'countByStatus'>;
 
-  constructor(private readonly payments: PaymentsRepository) {
+  constructor() {
     const pending: Gauge = new Gauge({
       name: 'payment_notify_pending_lookups',
       help: 'Payments stored whose lookup has not ended yet (status pending).',
@@ -130,8 +131,14 @@ export class PaymentMetrics {
     return `${process}\n${app}`;
   }
 
+  /** Where `payment_notify_pending_lookups` is read from (the capture's store). */
+  watchPending(store: Pick<PaidUnionIdStore, 'countByStatus'>): void {
+    this.payments = store;
+  }
+
   /** Reads the pending count at most every `PENDING_REFRESH_MS`, sharing a read in flight. */
   private refreshPending(gauge: Gauge): Promise<void> {
+    if (!this.payments) return Promise.resolve();
     if (this.pendingRead) return this.pendingRead;
     if (Date.now() - this.pendingReadAt < PENDING_REFRESH_MS) return Promise.resolve();
     this.pendingRead = this.payments

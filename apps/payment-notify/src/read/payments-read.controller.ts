@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { HttpErrorDto, PaymentViewDto, UnionIdViewDto } from '../docs';
-import { PaymentsRepository } from '../payments';
-import { toPaymentView, type PaymentView } from './payment.view';
+import { PaidUnionIdCapture } from '@app/paid-unionid-capture';
+import type { PaymentView } from './payment.view';
 import { ReadApiTokenGuard } from './read-api-token.guard';
 
 /** Read side: a payment's state, and the unionid known for an openid. */
@@ -20,7 +20,7 @@ import { ReadApiTokenGuard } from './read-api-token.guard';
 @UseGuards(ReadApiTokenGuard)
 @Controller()
 export class PaymentsReadController {
-  constructor(private readonly payments: PaymentsRepository) {}
+  constructor(private readonly capture: PaidUnionIdCapture) {}
 
   @Get('payments/:transactionId')
   @ApiOperation({ summary: "A payment's lookup state" })
@@ -28,11 +28,11 @@ export class PaymentsReadController {
   @ApiOkResponse({ type: PaymentViewDto })
   @ApiNotFoundResponse({ type: HttpErrorDto, description: 'No such payment stored' })
   async payment(@Param('transactionId') transactionId: string): Promise<PaymentView> {
-    const payment = await this.payments.findByTransactionId(transactionId);
+    const payment = await this.capture.status(transactionId);
     if (!payment) {
       throw new NotFoundException('unknown transaction');
     }
-    return toPaymentView(payment);
+    return payment;
   }
 
   @Get('unionids/:openid')
@@ -41,7 +41,7 @@ export class PaymentsReadController {
   @ApiOkResponse({ type: UnionIdViewDto })
   @ApiNotFoundResponse({ type: HttpErrorDto, description: 'No unionid known for this openid' })
   async unionid(@Param('openid') openid: string): Promise<UnionIdViewDto> {
-    const unionid = await this.payments.findUnionId(openid);
+    const unionid = await this.capture.unionidOf(openid);
     if (unionid === null) {
       throw new NotFoundException('no unionid known for this openid');
     }

@@ -1,10 +1,30 @@
-import { Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { PaidUnionIdStore } from '@app/paid-unionid-capture';
+import {
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { AppConfig } from '../config';
 import { DocsController, OpenApiDocumentSource } from '../docs';
-import { MetricsController } from '../metrics';
-import { PaymentsModule } from '../payments';
+import { MetricsController, PaymentMetrics } from '../metrics';
 import { PaymentsReadController } from './payments-read.controller';
 import { ReadApiTokenGuard } from './read-api-token.guard';
+
+/** `payment_notify_pending_lookups` reads the capture's store. */
+@Injectable()
+class PendingLookupsGauge implements OnModuleInit {
+  constructor(
+    private readonly metrics: PaymentMetrics,
+    private readonly store: PaidUnionIdStore,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.watchPending(this.store);
+  }
+}
 
 /** Says once, at start-up, that the read routes are off. */
 class ReadRoutesOffNotice implements OnApplicationBootstrap {
@@ -26,9 +46,13 @@ export class ReadModule {
     const on = config.readApiToken !== undefined;
     return {
       module: ReadModule,
-      imports: [PaymentsModule],
       controllers: on ? [PaymentsReadController, MetricsController, DocsController] : [],
-      providers: [OpenApiDocumentSource, ReadApiTokenGuard, ...(on ? [] : [ReadRoutesOffNotice])],
+      providers: [
+        OpenApiDocumentSource,
+        ReadApiTokenGuard,
+        PendingLookupsGauge,
+        ...(on ? [] : [ReadRoutesOffNotice]),
+      ],
       exports: [OpenApiDocumentSource],
     };
   }

@@ -1,3 +1,4 @@
+import type { CaptureDatabaseConfig } from '@app/paid-unionid-capture';
 import type { LogLevel } from '@nestjs/common';
 import type { LOG_FORMATS, LOOKUP_SELECTORS, WECHAT_TOKEN_MODES } from '../app-config.constants';
 
@@ -19,17 +20,7 @@ export interface WechatPayPublicKeyConfig {
 }
 
 /** Where payments are stored. */
-export type DatabaseConfig =
-  | {
-      readonly type: 'sqlite';
-      /** Absolute path of the SQLite file (never in memory: payments must survive a restart). */
-      readonly path: string;
-    }
-  | {
-      readonly type: 'postgres';
-      /** `postgres://` or `postgresql://` connection URL (may hold a password: never log it). */
-      readonly url: string;
-    };
+export type DatabaseConfig = CaptureDatabaseConfig;
 
 /**
  * The app's validated, typed configuration, built once from the environment.

@@ -1,5 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { isInMemorySqliteUrl, parseDatabaseUrl } from '../database-url.parser';
+import { isInMemorySqliteUrl, parseDatabaseUrl } from '@app/paid-unionid-capture';
 
 /**
  * Checks that the property is `sqlite:PATH` or a `postgres://` / `postgresql://` URL; an

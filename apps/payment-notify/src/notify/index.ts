@@ -1,2 +1,0 @@
-export * from './invalid-payment.error';
-export * from './notify.module';

@@ -1,4 +1,0 @@
-export * from './1795785000000-create-payments.migration';
-export * from './1795785000001-create-unionids.migration';
-export * from './payments.migrations';
-export * from './1795790000000-index-payments-deadline.migration';

@@ -1,0 +1,53 @@
+import type { WechatAuthModuleOptions } from '@app/wechat-auth';
+import type {
+  PaidUnionIdCaptureHooks,
+  PaidUnionIdCaptureModuleOptions,
+  PaidUnionIdLookupSelector,
+} from './interfaces';
+import { LEASE_SLACK_MS, PAID_UNIONID_CAPTURE_DEFAULTS } from './paid-unionid-capture.constants';
+
+/** WechatAuthModule's default timeout of one HTTP attempt. */
+const DEFAULT_WECHAT_TIMEOUT_MS = 5000;
+
+/** @internal the module options with defaults applied, as the capture machinery reads them. */
+export interface CaptureSettings {
+  readonly selector: PaidUnionIdLookupSelector;
+  readonly concurrency: number;
+  readonly sliceMs: number;
+  readonly pollMs: number;
+  readonly rateLimit: number;
+  /** How long a claim is held: one slice, one HTTP attempt that started in it, the writes after. */
+  readonly leaseMs: number;
+  /** Mini programs whose payments are captured; `undefined`: any. */
+  readonly appIds: ReadonlySet<string> | undefined;
+  readonly redis?: string;
+  readonly hooks: PaidUnionIdCaptureHooks;
+}
+
+/** @internal */
+export const CAPTURE_SETTINGS = 'PAID_UNIONID_CAPTURE:SETTINGS';
+
+/** @internal */
+export function resolveCaptureSettings(
+  options: PaidUnionIdCaptureModuleOptions,
+  wechatAuth: WechatAuthModuleOptions,
+): CaptureSettings {
+  const defaults = PAID_UNIONID_CAPTURE_DEFAULTS;
+  const sliceMs = options.sliceMs ?? defaults.sliceMs;
+  const configuredApps = [
+    wechatAuth.appId,
+    ...(wechatAuth.apps ?? []).map((app) => app.appId),
+  ].filter((appId): appId is string => typeof appId === 'string' && appId !== '');
+  const appIds = options.appIds ?? (configuredApps.length > 0 ? configuredApps : undefined);
+  return {
+    selector: options.selector ?? defaults.selector,
+    concurrency: options.concurrency ?? defaults.concurrency,
+    sliceMs,
+    pollMs: options.pollMs ?? defaults.pollMs,
+    rateLimit: options.rateLimit ?? defaults.rateLimit,
+    leaseMs: sliceMs + (wechatAuth.timeoutMs ?? DEFAULT_WECHAT_TIMEOUT_MS) + LEASE_SLACK_MS,
+    appIds: appIds && new Set(appIds),
+    ...(options.redis !== undefined && { redis: options.redis }),
+    hooks: options.hooks ?? {},
+  };
+}

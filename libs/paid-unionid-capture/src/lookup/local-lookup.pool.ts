@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { CAPTURE_SETTINGS, type CaptureSettings } from '../capture-settings';
+import { PaidUnionIdStore, type Payment } from '../store';
+import { InFlightLookups } from './in-flight-lookups';
+import { describeError, LOOKUP_OWNER } from './lookup-owner';
+import { PaymentLookupService } from './payment-lookup.service';
+
+/**
+ * Lookups running in this process. Every lookup is claimed with a lease first (so several
+ * processes on one database never work on the same row) and runs here: the in-process
+ * dispatcher's (at most `concurrency` at once), and the BullMQ worker's jobs.
+ */
+@Injectable()
+export class LocalLookupPool implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(LocalLookupPool.name);
+  private readonly inFlight = new InFlightLookups();
+  /** Claims on their way to the database: each holds its slots until it returns. */
+  private readonly claims = new Set<Promise<void>>();
+  private reserved = 0;
+  private stopping?: Promise<void>;
+
+  constructor(
+    private readonly payments: PaidUnionIdStore,
+    private readonly lookup: PaymentLookupService,
+    @Inject(CAPTURE_SETTINGS) private readonly settings: CaptureSettings,
+    @Inject(LOOKUP_OWNER) private readonly owner: string,
+  ) {}
+
+  private get capacity(): number {
+    return this.stopping ? 0 : this.settings.concurrency - this.inFlight.size - this.reserved;
+  }
+
+  /**
+   * Claims `transactionId` and runs its lookup to the end (a BullMQ job): the one place a job
+   * takes a row's lease. Resolves at once when the row is not claimable (settled, or leased).
+   */
+  async claimAndRun(transactionId: string): Promise<void> {
+    if (this.stopping) return; // the row is untouched: the poller enqueues it again
+    const payment = await this.payments.claimOne(
+      transactionId,
+      this.owner,
+      Date.now(),
+      this.lookup.leaseMs,
+    );
+    if (payment) await this.start(payment);
+  }
+
+  /** Claims and starts one payment's lookup if there is room (the fast path). */
+  runOne(transactionId: string): Promise<void> {
+    if (this.capacity <= 0) {
+      return Promise.resolve(); // a later scan picks it up
+    }
+    return this.claimAndStart(1, async () => {
+      const payment = await this.payments.claimOne(
+        transactionId,
+        this.owner,
+        Date.now(),
+        this.lookup.leaseMs,
+      );
+      return payment ? [payment] : [];
+    });
+  }
+
+  /** Claims and starts due payments, as many as there is room for. */
+  runDue(now: number): Promise<void> {
+    const room = this.capacity;
+    if (room <= 0) {
+      return Promise.resolve();
+    }
+    return this.claimAndStart(room, () =>
+      this.payments.claimDue(this.owner, now, this.lookup.leaseMs, room),
+    );
+  }
+
+  /**
+   * Lets every started lookup finish: each ends within its lease (one slice, one HTTP timeout
+   * and the writes after them), so none is handed back while it may still call WeChat. A lookup
+   * still running after that keeps its lease until it runs out, never released early.
+   */
+  beforeApplicationShutdown(): Promise<void> {
+    return (this.stopping ??= this.stop());
+  }
+
+  private async stop(): Promise<void> {
+    await Promise.allSettled(this.claims);
+    if (this.inFlight.size === 0) {
+      return;
+    }
+    this.logger.log(`Waiting for ${this.inFlight.size} in-flight lookup(s)`);
+    if (!(await this.inFlight.settle(this.lookup.leaseMs))) {
+      this.logger.warn(
+        `${this.inFlight.size} lookup(s) still running at shutdown keep their lease until it runs out`,
+      );
+    }
+  }
+
+  /** Reserves `slots` while claiming, so concurrent claims never exceed the concurrency. */
+  private claimAndStart(slots: number, claim: () => Promise<Payment[]>): Promise<void> {
+    this.reserved += slots;
+    const task = claim()
+      .finally(() => (this.reserved -= slots))
+      .then((payments) =>
+        // Claimed after shutdown began: not started yet, so safe to hand back at once.
+        this.stopping ? this.handBack(payments) : payments.forEach((p) => void this.start(p)),
+      )
+      .finally(() => this.claims.delete(task));
+    this.claims.add(task);
+    return task;
+  }
+
+  private async handBack(payments: Payment[]): Promise<void> {
+    for (const { transactionId } of payments) {
+      await this.payments
+        .releaseLease(transactionId, this.owner)
+        .catch((error: unknown) =>
+          this.logger.warn(`Handing back ${transactionId} failed: ${describeError(error)}`),
+        );
+    }
+  }
+
+  private start(payment: Payment): Promise<void> {
+    return this.inFlight.track(
+      payment.transactionId,
+      this.lookup
+        .run(payment, this.owner)
+        .catch((error: unknown) =>
+          this.logger.error(`Lookup of ${payment.transactionId} failed: ${describeError(error)}`),
+        ),
+    );
+  }
+}

@@ -1,0 +1,15 @@
+import { CreatePayments1795785000000 } from './1795785000000-create-payments.migration';
+import { CreateUnionIds1795785000001 } from './1795785000001-create-unionids.migration';
+import { IndexPaymentsDeadline1795790000000 } from './1795790000000-index-payments-deadline.migration';
+import { AddPaymentEvents1796400000000 } from './1796400000000-add-payment-events.migration';
+
+/**
+ * Every migration, oldest first. Given as classes rather than a glob so that the same list
+ * works from `dist`, from ts sources under Jest, and after bundling.
+ */
+export const PAYMENTS_MIGRATIONS = [
+  CreatePayments1795785000000,
+  CreateUnionIds1795785000001,
+  IndexPaymentsDeadline1795790000000,
+  AddPaymentEvents1796400000000,
+];

@@ -1,0 +1,1 @@
+export * from './paid-unionid-store.suite';
