@@ -59,6 +59,8 @@ describe('payment-notify as a process', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     first.app.kill('SIGKILL');
+    // Answered by WeChat but maybe not recorded before the kill: those may be looked up again.
+    const answeredBeforeKill = { ...sandbox.counters().successfulLookupsByTransaction };
     await first.app.exit();
 
     const second = await start();
@@ -71,8 +73,14 @@ describe('payment-notify as a process', () => {
     }
     expect(states.map((s) => s.status)).toEqual(payments.map(() => 'resolved'));
     expect(states.map((s) => s.unionid)).toEqual(payments.map((p) => p.unionid));
+    // At least once: one stored unionid each (above); a second successful lookup only for a
+    // payment whose answer was in flight when the process died.
     const successes = sandbox.counters().successfulLookupsByTransaction;
-    expect(payments.map((p) => successes[p.transactionId])).toEqual(payments.map(() => 1));
+    for (const p of payments) {
+      const allowed = answeredBeforeKill[p.transactionId] ? 2 : 1;
+      expect(successes[p.transactionId]).toBeGreaterThanOrEqual(1);
+      expect(successes[p.transactionId]).toBeLessThanOrEqual(allowed);
+    }
   });
 
   it('exits 0 on SIGTERM and on SIGINT', async () => {

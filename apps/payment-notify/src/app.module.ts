@@ -6,7 +6,7 @@ import { RedisTokenStore, WechatAuthModule, type WechatAuthModuleOptions } from 
 import { WechatPayNotifyModule, type WechatPayNotifyModuleOptions } from '@app/wechatpay-notify';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { appConfig, loadAppConfig, validateEnvironment, type AppConfig } from './config';
+import { appConfig, loadAppConfig, loadedAppConfig, type AppConfig } from './config';
 import { HealthModule } from './health/health.module';
 import { NOTIFY_PATH } from './http/notify-failure.filter';
 import { LoggingModule } from './logging';
@@ -65,22 +65,20 @@ const captureOptions = (
 
 /**
  * The payment-notify app: the three library modules configured from the environment, plus the
- * read routes, health, metrics and docs. `register()` reads and validates the environment when
- * called, so a bad variable stops start-up before anything else runs.
+ * read routes, health, metrics and docs. Give it the configuration loaded at start-up (the
+ * default reads and validates `process.env` now, so a bad variable stops start-up first).
  */
 @Module({})
 export class AppModule {
-  static register(): DynamicModule {
-    // Which routes exist depends on the environment (READ_API_TOKEN).
-    const config = loadAppConfig(process.env);
+  static register(config: AppConfig = loadAppConfig(process.env)): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // Already validated: the namespace only hands the loaded configuration to the modules.
         ConfigModule.forRoot({
           isGlobal: true,
           ignoreEnvFile: true,
-          validate: validateEnvironment,
-          load: [appConfig],
+          load: [loadedAppConfig(config)],
         }),
         LoggingModule.register(config),
         RedisModule.register(config),

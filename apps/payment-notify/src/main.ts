@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   // Validate first: a bad variable ends start-up with one line, before Nest logs anything.
   const config = loadAppConfig(process.env);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register(),
+    AppModule.register(config),
     createHttpAdapter(),
     { ...HTTP_APP_OPTIONS, logger: createAppLogger(config) },
   );

@@ -4,6 +4,10 @@ import type {
   PaidUnionIdCaptureModuleOptions,
   PaidUnionIdLookupSelector,
 } from './interfaces';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { PaidUnionIdCaptureConfigError } from './errors/paid-unionid-capture-config.error';
+import { PaidUnionIdCaptureOptionsDto } from './options/paid-unionid-capture-options.dto';
 import { LEASE_SLACK_MS, PAID_UNIONID_CAPTURE_DEFAULTS } from './paid-unionid-capture.constants';
 
 /** WechatAuthModule's default timeout of one HTTP attempt. */
@@ -32,6 +36,7 @@ export function resolveCaptureSettings(
   options: PaidUnionIdCaptureModuleOptions,
   wechatAuth: WechatAuthModuleOptions,
 ): CaptureSettings {
+  validateCaptureOptions(options);
   const defaults = PAID_UNIONID_CAPTURE_DEFAULTS;
   const sliceMs = options.sliceMs ?? defaults.sliceMs;
   const configuredApps = [
@@ -50,4 +55,22 @@ export function resolveCaptureSettings(
     ...(options.redis !== undefined && { redis: options.redis }),
     hooks: options.hooks ?? {},
   };
+}
+
+/** @throws PaidUnionIdCaptureConfigError naming every bad option. */
+function validateCaptureOptions(options: PaidUnionIdCaptureModuleOptions): void {
+  // Only the checkable values: a DataSource or the handlers are not the validator's to walk.
+  const { database, redis, appIds, selector, concurrency, sliceMs, pollMs, rateLimit } = options;
+  const checkable = {
+    database: typeof database === 'string' || database === undefined ? database : {},
+    ...{ redis, appIds, selector, concurrency, sliceMs, pollMs, rateLimit },
+  };
+  const errors = validateSync(plainToInstance(PaidUnionIdCaptureOptionsDto, checkable), {
+    stopAtFirstError: true,
+  });
+  if (errors.length > 0) {
+    throw new PaidUnionIdCaptureConfigError(
+      errors.flatMap((error) => Object.values(error.constraints ?? {})),
+    );
+  }
 }

@@ -1,4 +1,4 @@
-export { InvalidPaymentError } from './errors';
+export { InvalidPaymentError, PaidUnionIdCaptureConfigError } from './errors';
 export * from './interfaces';
 export { LookupDispatcher } from './lookup/lookup.dispatcher';
 export {

@@ -24,9 +24,10 @@ export function createCaptureSettingsProvider(): Provider {
 export function createDataSourceHolderProvider(): Provider {
   return {
     provide: CaptureDataSourceHolder,
+    // After the settings: bad options are reported before any connection is tried.
     useFactory: (options: PaidUnionIdCaptureModuleOptions) =>
       CaptureDataSourceHolder.open(options.database),
-    inject: [PAID_UNIONID_CAPTURE_MODULE_OPTIONS],
+    inject: [PAID_UNIONID_CAPTURE_MODULE_OPTIONS, CAPTURE_SETTINGS],
   };
 }
 

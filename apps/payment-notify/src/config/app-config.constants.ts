@@ -1,3 +1,5 @@
+import { PAID_UNIONID_CAPTURE_DEFAULTS } from '@app/paid-unionid-capture';
+import { CLOUD_WECHAT_API_BASE_URL, DEFAULT_WECHAT_API_BASE_URL } from '@app/wechat-auth';
 import type { LogLevel } from '@nestjs/common';
 
 /** How the app obtains a WeChat access token (see the contract's `WECHAT_TOKEN_MODE`). */
@@ -24,19 +26,16 @@ export const ENV_DEFAULTS = {
   PORT: 3000,
   WECHAT_TOKEN_MODE: 'stable',
   /** Used for `stable` and `classic`. */
-  WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
+  WECHAT_API_BASE_URL: DEFAULT_WECHAT_API_BASE_URL,
   /** WeChat Cloud Hosting reaches the open API over plain HTTP inside its network. */
-  WECHAT_API_BASE_URL_CLOUD: 'http://api.weixin.qq.com',
+  WECHAT_API_BASE_URL_CLOUD: CLOUD_WECHAT_API_BASE_URL,
   DATABASE_URL: 'sqlite:./data/payment-notify.sqlite',
-  LOOKUP_SELECTOR: 'transaction_id',
-  // Lookups wait on WeChat, not on the CPU: 64 drains 10,000 payments with 20% -1 in ~30 s (bench).
-  LOOKUP_CONCURRENCY: 64,
-  /** One lookup claim calls WeChat for at most this long before the row is rescheduled. */
-  LOOKUP_SLICE_MS: 20_000,
-  /** Lookups started per second across all workers of the BullMQ queue; 0: no limit. */
-  LOOKUP_RATE_LIMIT: 0,
-  /** How often due rows are looked for. */
-  LOOKUP_POLL_MS: 500,
+  // The capture module's own defaults (see PaidUnionIdCaptureModule's options).
+  LOOKUP_SELECTOR: PAID_UNIONID_CAPTURE_DEFAULTS.selector,
+  LOOKUP_CONCURRENCY: PAID_UNIONID_CAPTURE_DEFAULTS.concurrency,
+  LOOKUP_SLICE_MS: PAID_UNIONID_CAPTURE_DEFAULTS.sliceMs,
+  LOOKUP_RATE_LIMIT: PAID_UNIONID_CAPTURE_DEFAULTS.rateLimit,
+  LOOKUP_POLL_MS: PAID_UNIONID_CAPTURE_DEFAULTS.pollMs,
   /** Timeout of one WeChat HTTP attempt. */
   WECHAT_TIMEOUT_MS: 5000,
   LOG_LEVEL: 'log',

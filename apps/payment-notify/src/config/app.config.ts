@@ -9,3 +9,10 @@ import type { AppConfig } from './interfaces';
  * It reads `process.env`, which `ConfigModule` has already validated and completed by then.
  */
 export const appConfig = registerAs(APP_CONFIG_NAMESPACE, (): AppConfig => loadAppConfig());
+
+/**
+ * The same namespace (same `appConfig.KEY`) holding a configuration loaded already: the app
+ * loads and validates the environment once, at start-up, and hands it over.
+ */
+export const loadedAppConfig = (config: AppConfig) =>
+  registerAs(APP_CONFIG_NAMESPACE, (): AppConfig => config);

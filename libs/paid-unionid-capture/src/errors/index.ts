@@ -1,1 +1,2 @@
 export * from './invalid-payment.error';
+export * from './paid-unionid-capture-config.error';

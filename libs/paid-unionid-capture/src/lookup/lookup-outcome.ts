@@ -1,5 +1,6 @@
 import {
   AccessTokenRefreshError,
+  MINUTE_QUOTA_ERRCODE,
   SYSTEM_BUSY_ERRCODE,
   TOKEN_INVALID_ERRCODES,
   WechatApiError,
@@ -12,8 +13,6 @@ import {
 export type LookupFailure =
   | { kind: 'terminal'; errcode: number | null; errmsg: string }
   | { kind: 'retry'; errcode: number | null; errmsg: string };
-
-const MINUTE_QUOTA_ERRCODE = 45011;
 
 /**
  * `40003`, `89002`, `89300` and every other errcode WeChat means (bad input, no permission) end

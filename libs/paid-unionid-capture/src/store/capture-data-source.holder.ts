@@ -1,5 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { PaidUnionIdCaptureConfigError } from '../errors/paid-unionid-capture-config.error';
 import { createCaptureDataSource } from './capture-data-source.factory';
 import { parseDatabaseUrl, isInMemorySqliteUrl } from './database-url.parser';
 import { Payment, UnionId } from './entities';
@@ -26,11 +27,11 @@ function optionsFor(database: string | DataSource): DataSourceOptions {
   }
   const parsed = parseDatabaseUrl(database);
   if (!parsed) {
-    throw new Error(
+    throw new PaidUnionIdCaptureConfigError([
       isInMemorySqliteUrl(database)
-        ? 'PaidUnionIdCaptureModule: database must name a file: an in-memory SQLite database loses every payment at restart'
-        : 'PaidUnionIdCaptureModule: database must be sqlite:PATH, a postgres:// URL or a TypeORM DataSource',
-    );
+        ? 'database must name a file: an in-memory SQLite database loses every payment at restart'
+        : 'database must be sqlite:PATH, a postgres:// URL or a TypeORM DataSource',
+    ]);
   }
   return createTypeOrmOptions({ database: parsed });
 }
