@@ -3,6 +3,7 @@ export * from './client';
 export * from './decorators';
 export {
   AccessTokenRefreshError,
+  ExternalTokenSourceError,
   WechatApiError,
   WechatAuthConfigError,
   WechatDeadlineExceededError,
@@ -16,6 +17,7 @@ export {
   WechatValidationError,
   type AccessTokenRefreshFailure,
 } from './errors';
+export * from './filters';
 export * from './interfaces';
 export * from './paid-union-id.service';
 export * from './wechat-auth.constants';

@@ -1,8 +1,8 @@
 import { WechatSandbox } from '@app/wechat-sandbox';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AccessTokenProvider } from './access-token/access-token.provider';
-import { DefaultAccessTokenProvider } from './access-token/default-access-token.provider';
 import { AccessTokenRefreshError } from './errors/access-token-refresh.error';
+import { ExternalTokenSourceError } from './errors/external-token-source.error';
 import {
   WechatApiError,
   WechatInvalidOpenidError,
@@ -20,7 +20,7 @@ import type { WechatAuthModuleOptions } from './interfaces/wechat-auth-module-op
 import { PaidUnionIdService } from './paid-union-id.service';
 import { WechatAuthModule } from './wechat-auth.module';
 import { waitUntil } from './access-token/redis/redis-token.test-helpers';
-import { CapturingLogger } from './wechat-auth.test-helpers';
+import { CapturingLogger, FAKE_TIMERS_WITH_REAL_IO } from './wechat-auth.test-helpers';
 
 const APP = { appId: 'wx0123456789abcdef', secret: 'f3c1a9e07b2d4c5e8a6f0b1c2d3e4f5a' };
 const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
@@ -170,12 +170,12 @@ describe('PaidUnionIdService against the WeChat sandbox', () => {
 
   it('invalidate drops a token only while it is still the current one (compare-and-delete)', async () => {
     const { tokens } = await boot();
-    const provider = tokens as DefaultAccessTokenProvider;
-    const old = await provider.getAccessToken();
-    const replaced = await provider.forceRefresh();
+    const old = await tokens.getAccessToken();
+    // forceRefresh is on the public AccessTokenProvider: no cast to the built-in class.
+    const replaced = await tokens.forceRefresh();
     expect(replaced).not.toBe(old);
-    await provider.invalidate(old);
-    await expect(provider.getAccessToken()).resolves.toBe(replaced);
+    await tokens.invalidate(old);
+    await expect(tokens.getAccessToken()).resolves.toBe(replaced);
     expect(sandbox.counters().tokenCalls).toMatchObject({ total: 2, stableForceRefresh: 1 });
   });
 
@@ -417,6 +417,146 @@ describe('PaidUnionIdService against the WeChat sandbox', () => {
     expect(sandbox.counters().tokenCalls.total).toBe(0);
   });
 
+  it('an externalToken without tokenMode means external mode: no secret, no token endpoint', async () => {
+    const central = await fetch(
+      `${sandbox.url}/cgi-bin/token?grant_type=client_credential&appid=${APP.appId}&secret=${APP.secret}`,
+    ).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
+    sandbox.resetCounters();
+    const { service } = await boot({ secret: undefined, externalToken: async () => central });
+    const payment = pay();
+    await expect(
+      service.getPaidUnionId({ openid: payment.openid, transactionId: payment.transactionId }),
+    ).resolves.toBe(payment.unionid);
+    expect(sandbox.counters().tokenCalls.total).toBe(0);
+  });
+
+  describe('an externalToken source that fails', () => {
+    const query = () => {
+      const payment = pay();
+      return { openid: payment.openid, transactionId: payment.transactionId };
+    };
+
+    it('rejects with ExternalTokenSourceError: its own message kept, the original as cause', async () => {
+      const down = new Error('token service down');
+      const { service } = await boot({
+        secret: undefined,
+        externalToken: async () => {
+          throw down;
+        },
+      });
+      const error = await service.getPaidUnionId(query()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExternalTokenSourceError);
+      expect(error).toMatchObject({
+        name: 'ExternalTokenSourceError',
+        appId: APP.appId,
+        message: `the external token source for ${APP.appId} failed: token service down`,
+      });
+      expect((error as ExternalTokenSourceError).cause).toBe(down);
+      expect(sandbox.counters().lookups).toBe(0);
+    });
+
+    it('never puts a token into the message (masked), nor the cause into JSON', async () => {
+      const leaked = 'sbx_leaked-token-value';
+      const source = jest
+        .fn<Promise<string>, [string]>()
+        .mockRejectedValueOnce(new Error(`GET /token?access_token=${leaked} answered 503`))
+        .mockResolvedValueOnce('');
+      const { service } = await boot({
+        secret: undefined,
+        externalToken: source,
+        tokenFetchBackoff: { baseDelayMs: 0 },
+      });
+      const masked = await service.getPaidUnionId(query()).catch((e: unknown) => e);
+      expect(masked).toBeInstanceOf(ExternalTokenSourceError);
+      expect((masked as Error).message).toBe(
+        `the external token source for ${APP.appId} failed: GET /token?access_token=*** answered 503`,
+      );
+      expect(JSON.stringify(masked)).not.toContain(leaked);
+      await expect(service.getPaidUnionId(query())).rejects.toMatchObject({
+        name: 'ExternalTokenSourceError',
+        message: `the external token source for ${APP.appId} failed: it returned no token`,
+      });
+      expect(source).toHaveBeenCalledTimes(2);
+      expect(sandbox.counters().lookups).toBe(0);
+    });
+  });
+
+  describe('after a failed token fetch (backoff per app)', () => {
+    beforeEach(() => {
+      jest.useFakeTimers(FAKE_TIMERS_WITH_REAL_IO);
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('callers share the failure for 2 s, doubling per failure in a row, reset by a token', async () => {
+      const { service } = await boot();
+      const payment = pay();
+      const query = { openid: payment.openid, transactionId: payment.transactionId };
+      const tokenCalls = () => sandbox.counters().tokenCalls.total;
+      const lookUp = () => service.getPaidUnionId(query).catch((e: unknown) => e);
+      sandbox.setFaults({ tokenError: { errcode: 40125 } });
+
+      const first = await lookUp();
+      expect(first).toBeInstanceOf(AccessTokenRefreshError);
+      expect(first).toMatchObject({ reason: 'invalid-secret' });
+      const sequential: unknown[] = [];
+      for (let call = 0; call < 5; call++) {
+        sequential.push(await lookUp());
+      }
+      expect(tokenCalls()).toBe(1);
+      expect(sequential).toEqual(Array(5).fill(first));
+      expect(sequential.every((error) => error === first)).toBe(true);
+      const concurrent = await Promise.all([lookUp(), lookUp(), lookUp()]);
+      expect(concurrent.every((error) => error === first)).toBe(true);
+      expect(tokenCalls()).toBe(1);
+      expect(logs.lines).toContainEqual(expect.stringContaining('paused for 2000 ms'));
+
+      jest.advanceTimersByTime(1999);
+      await expect(lookUp()).resolves.toBe(first);
+      expect(tokenCalls()).toBe(1);
+      jest.advanceTimersByTime(1);
+      const second = await lookUp();
+      expect(second).toBeInstanceOf(AccessTokenRefreshError);
+      expect(second).not.toBe(first);
+      expect(tokenCalls()).toBe(2);
+
+      // Second failure in a row: 4 s.
+      jest.advanceTimersByTime(3999);
+      await expect(lookUp()).resolves.toBe(second);
+      expect(tokenCalls()).toBe(2);
+      jest.advanceTimersByTime(1);
+      sandbox.setFaults({});
+      await expect(lookUp()).resolves.toBe(payment.unionid);
+      expect(tokenCalls()).toBe(3);
+
+      // A fetched token reset the pause: the next failure pauses 2 s again.
+      sandbox.revokeAllTokens();
+      sandbox.setFaults({ tokenError: { errcode: 40125 } });
+      const third = await lookUp();
+      expect(third).toBeInstanceOf(AccessTokenRefreshError);
+      expect(tokenCalls()).toBe(4);
+      jest.advanceTimersByTime(1999);
+      await expect(lookUp()).resolves.toBe(third);
+      jest.advanceTimersByTime(1);
+      await expect(lookUp()).resolves.toBeInstanceOf(AccessTokenRefreshError);
+      expect(tokenCalls()).toBe(5);
+      expect(sandbox.counters().lookups).toBe(2);
+    });
+
+    it('tokenFetchBackoff sets the pause; baseDelayMs 0 turns it off', async () => {
+      const { service } = await boot({ tokenFetchBackoff: { baseDelayMs: 0 } });
+      const payment = pay();
+      sandbox.setFaults({ tokenError: { errcode: 40125 } });
+      for (let call = 0; call < 3; call++) {
+        await expect(
+          service.getPaidUnionId({ openid: payment.openid, transactionId: payment.transactionId }),
+        ).rejects.toBeInstanceOf(AccessTokenRefreshError);
+      }
+      expect(sandbox.counters().tokenCalls.total).toBe(3);
+    });
+  });
+
   it('serves several apps, each with its own token', async () => {
     const second = { appId: 'wx2222222222222222', secret: 'b'.repeat(32) };
     sandbox.addApp(second);
@@ -499,7 +639,7 @@ describe('PaidUnionIdService against the WeChat sandbox', () => {
     sandbox.setFaults({ tokenError: { errcode: 40125 } });
     sandbox.revokeAllTokens();
     await service.getPaidUnionId(query).catch(collect);
-    await (tokens as DefaultAccessTokenProvider).forceRefresh().catch(collect);
+    await tokens.forceRefresh().catch(collect);
 
     const secrets = [APP.secret, ...sandbox.issuedTokens()];
     expect(sandbox.issuedTokens().length).toBeGreaterThan(1);

@@ -70,3 +70,29 @@ export const insecureApiBaseUrlMessage = (field: string, tokenMode: string): str
 
 export const externalTokenMessage = (appId: string, detail: string): string =>
   `the external token source for ${appId} failed: ${detail}`;
+
+export const unknownOptionMessage = (path: string, suggestion?: string): string =>
+  `${path} is not a WechatAuthModule option${suggestion ? ` (did you mean ${suggestion}?)` : ''}`;
+
+export const misplacedExtraMessage = (key: string): string =>
+  `${key} is not an option the factory may return: give it to forRootAsync itself`;
+
+export const moduleLevelOptionMessage = (path: string): string =>
+  `${path} is not a per-app option: set it on the module`;
+
+export const unusedExternalTokenMessage = (where: string, tokenMode: string): string =>
+  `${where}externalToken is never called in tokenMode '${tokenMode}' (leave tokenMode out, or set 'external')`;
+
+export const tokenFetchPausedMessage = (appId: string, pauseMs: number): string =>
+  `Token fetches of ${appId} paused for ${pauseMs} ms after a failure; calls until then reject with the same error`;
+
+/** What `WechatErrorFilter` tells HTTP clients about a server-side failure (details go to the log). */
+export const HTTP_FAILURE_MESSAGES = {
+  token: 'no WeChat access token could be obtained',
+  config: 'the WeChat integration is not configured for this request',
+  busy: 'WeChat is busy; try again later',
+  unreachable: 'WeChat could not be reached; try again later',
+  timeout: 'WeChat did not answer in time',
+  upstream: 'WeChat answered with an error',
+  internal: 'the WeChat integration failed',
+} as const;

@@ -1,3 +1,4 @@
+import { WechatSandbox } from '@app/wechat-sandbox';
 import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -214,5 +215,164 @@ describe('WechatAuthModule options validation at bootstrap', () => {
     const ref = await boot({ tokenMode: 'cloud' });
     expect(ref.get(PaidUnionIdService)).toBeInstanceOf(PaidUnionIdService);
     await ref.close();
+  });
+});
+
+describe('WechatAuthModule with a custom accessTokenProvider, against the WeChat sandbox', () => {
+  let sandbox: WechatSandbox;
+  let moduleRef: TestingModule | undefined;
+  beforeEach(async () => {
+    sandbox = await WechatSandbox.start({ apps: [{ appId: APP_ID, secret: SECRET }] });
+  });
+  afterEach(async () => {
+    await moduleRef?.close();
+    moduleRef = undefined;
+    await sandbox.stop();
+  });
+
+  /** The app's own service, e.g. a client of a central token service (here: the sandbox). */
+  @Injectable()
+  class CentralTokenClient {
+    async fetchToken(): Promise<string> {
+      const answer = await fetch(
+        `${sandbox.url}/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${SECRET}`,
+      );
+      return ((await answer.json()) as { access_token: string }).access_token;
+    }
+  }
+  @Module({ providers: [CentralTokenClient], exports: [CentralTokenClient] })
+  class CentralTokenModule {}
+
+  /** A provider class that injects the app's service. */
+  @Injectable()
+  class CentralTokens extends AccessTokenProvider {
+    private current?: Promise<string>;
+    constructor(private readonly central: CentralTokenClient) {
+      super();
+    }
+    getAccessToken(): Promise<string> {
+      return (this.current ??= this.central.fetchToken());
+    }
+    async invalidate(accessToken: string): Promise<void> {
+      if ((await this.current) === accessToken) {
+        this.current = undefined;
+      }
+    }
+  }
+
+  const compile = async (imports: Parameters<typeof Test.createTestingModule>[0]['imports']) => {
+    moduleRef = await Test.createTestingModule({ imports }).compile();
+    return moduleRef;
+  };
+
+  async function lookUp(ref: TestingModule): Promise<void> {
+    const payment = sandbox.registerPayment({ openid: 'o-central', appId: APP_ID });
+    await expect(
+      ref
+        .get(PaidUnionIdService)
+        .getPaidUnionId({ openid: payment.openid, transactionId: payment.transactionId }),
+    ).resolves.toBe(payment.unionid);
+  }
+
+  it('forRoot: giving accessTokenProvider implies tokenMode external (no secret asked for)', async () => {
+    @Injectable()
+    class FromSandbox extends AccessTokenProvider {
+      async getAccessToken(): Promise<string> {
+        return new CentralTokenClient().fetchToken();
+      }
+      async invalidate(): Promise<void> {}
+    }
+    const ref = await compile([
+      WechatAuthModule.forRoot({
+        appId: APP_ID,
+        apiBaseUrl: sandbox.url,
+        accessTokenProvider: FromSandbox,
+      }),
+    ]);
+    await lookUp(ref);
+    expect(sandbox.counters().tokenCalls).toMatchObject({ classic: 1, stable: 0 });
+  });
+
+  it('forRoot: `imports` lets the provider class inject a service of an app module', async () => {
+    const ref = await compile([
+      WechatAuthModule.forRoot({
+        appId: APP_ID,
+        tokenMode: 'external',
+        apiBaseUrl: sandbox.url,
+        accessTokenProvider: CentralTokens,
+        imports: [CentralTokenModule],
+      }),
+    ]);
+    expect(ref.get(AccessTokenProvider)).toBeInstanceOf(CentralTokens);
+    await lookUp(ref);
+    await lookUp(ref);
+    expect(sandbox.counters().tokenCalls.total).toBe(1);
+    expect(sandbox.counters().lookups).toBe(2);
+  });
+
+  it('forRootAsync: its `imports` serve the provider class too', async () => {
+    const ref = await compile([
+      WechatAuthModule.forRootAsync({
+        imports: [CentralTokenModule],
+        useFactory: () => ({
+          appId: APP_ID,
+          apiBaseUrl: sandbox.url,
+          accessTokenProvider: CentralTokens,
+        }),
+      }),
+    ]);
+    await lookUp(ref);
+    expect(sandbox.counters().tokenCalls.total).toBe(1);
+  });
+
+  it("a custom provider gets AccessTokenProvider's default forceRefresh: invalidate, then fetch", async () => {
+    @Injectable()
+    class OwnCache extends AccessTokenProvider {
+      private current?: Promise<string>;
+      getAccessToken(): Promise<string> {
+        return (this.current ??= new CentralTokenClient().fetchToken());
+      }
+      async invalidate(accessToken: string): Promise<void> {
+        if ((await this.current) === accessToken) {
+          this.current = undefined;
+        }
+      }
+    }
+    const ref = await compile([
+      WechatAuthModule.forRoot({
+        appId: APP_ID,
+        tokenMode: 'external',
+        apiBaseUrl: sandbox.url,
+        accessTokenProvider: OwnCache,
+      }),
+    ]);
+    const tokens = ref.get(AccessTokenProvider);
+    const first = await tokens.getAccessToken();
+    const replaced = await tokens.forceRefresh();
+    expect(replaced).not.toBe(first);
+    await expect(tokens.getAccessToken()).resolves.toBe(replaced);
+    expect(sandbox.counters().tokenCalls.total).toBe(2);
+    await lookUp(ref);
+    expect(sandbox.counters().tokenCalls.total).toBe(2);
+  });
+
+  it('forRootAsync refuses a misspelt key (apiBaseURL) at bootstrap, before any call to WeChat', async () => {
+    // What a ConfigService-based factory may build: the misspelt key escapes the type check.
+    const fromConfig: Record<string, unknown> = {
+      appId: APP_ID,
+      secret: SECRET,
+      apiBaseURL: sandbox.url,
+    };
+    const error: unknown = await compile([
+      WechatAuthModule.forRootAsync({
+        useFactory: () => fromConfig as WechatAuthModuleOptions,
+      }),
+    ]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatAuthConfigError);
+    expect((error as WechatAuthConfigError).message).toBe(
+      'Invalid WechatAuthModule options: ' +
+        'apiBaseURL is not a WechatAuthModule option (did you mean apiBaseUrl?)',
+    );
+    expect(sandbox.requests()).toHaveLength(0);
   });
 });

@@ -17,3 +17,11 @@ export class CapturingLogger implements LoggerService {
   verbose = this.record('verbose');
   fatal = this.record('fatal');
 }
+
+/**
+ * `jest.useFakeTimers` settings for specs that talk to a real server: sockets and streams need
+ * the real nextTick, setImmediate and queueMicrotask; timers and Date are fake.
+ */
+export const FAKE_TIMERS_WITH_REAL_IO = {
+  doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+} as const satisfies Parameters<typeof jest.useFakeTimers>[0];

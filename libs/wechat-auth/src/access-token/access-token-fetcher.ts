@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccessTokenRefreshError } from '../errors/access-token-refresh.error';
+import { ExternalTokenSourceError } from '../errors/external-token-source.error';
 import { WechatApiError } from '../errors/wechat-api.error';
 import { WechatUnexpectedResponseError } from '../errors/wechat-transport.error';
 import { WechatError } from '../errors/wechat.error';
@@ -7,17 +8,17 @@ import type {
   ResolvedWechatApp,
   ResolvedWechatAuthOptions,
 } from '../interfaces/resolved-options.interface';
-import { WechatTransport, type WechatResponseBody } from '../client/wechat-transport';
+import type { WechatResponseBody } from '../interfaces/wechat-response-body.interface';
+import { WechatTransport } from '../client/wechat-transport';
 import { WECHAT_AUTH_RESOLVED_OPTIONS } from '../wechat-auth.internal-constants';
-import { externalTokenMessage } from '../wechat-auth.messages';
 
-/** A token fresh from its source. `lifetimeMs` undefined: do not cache it. */
+/** A token fresh from its source. `lifetimeMs` undefined: do not cache it. @publicApi */
 export interface FetchedAccessToken {
   accessToken: string;
   lifetimeMs?: number;
 }
 
-/** Options of one token fetch. */
+/** Options of one token fetch. @publicApi */
 export interface AccessTokenFetchOptions {
   /** stable mode only: asks WeChat to invalidate the current token (20/day). */
   forceRefresh?: boolean;
@@ -40,7 +41,12 @@ export function tokenSourcePath(app: ResolvedWechatApp): string {
   }
 }
 
-/** Fetches a token from its source: stable_token, token, or the external source. */
+/**
+ * Fetches a token from its source: stable_token, token, or the external source. Used by
+ * `DefaultAccessTokenProvider`; exported as a type because that class's constructor takes it.
+ *
+ * @publicApi
+ */
 @Injectable()
 export class AccessTokenFetcher {
   private readonly logger = new Logger(AccessTokenFetcher.name);
@@ -51,7 +57,8 @@ export class AccessTokenFetcher {
   ) {}
 
   /**
-   * @throws AccessTokenRefreshError; WechatDeadlineExceededError once `signal` aborted
+   * @throws AccessTokenRefreshError; ExternalTokenSourceError; WechatDeadlineExceededError once
+   * `signal` aborted
    */
   async fetch(
     app: ResolvedWechatApp,
@@ -140,12 +147,11 @@ export class AccessTokenFetcher {
     try {
       answer = await app.externalToken!(app.appId);
     } catch (error) {
-      const detail = error instanceof Error ? error.name : 'rejected';
-      throw new WechatError(externalTokenMessage(app.appId, detail));
+      throw new ExternalTokenSourceError(app.appId, error);
     }
     const token = typeof answer === 'string' ? { accessToken: answer } : answer;
     if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
-      throw new WechatError(externalTokenMessage(app.appId, 'it returned no token'));
+      throw new ExternalTokenSourceError(app.appId, undefined, 'it returned no token');
     }
     return {
       accessToken: token.accessToken,

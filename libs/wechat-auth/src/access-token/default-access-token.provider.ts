@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { worstCaseSendMs } from '../client/backoff';
+import { delay } from '../client/delay';
 import { WechatAuthConfigError } from '../errors/wechat-auth-config.error';
 import { WechatDeadlineExceededError } from '../errors/wechat-transport.error';
 import type {
@@ -12,7 +12,11 @@ import type {
   ResolvedWechatApp,
   ResolvedWechatAuthOptions,
 } from '../interfaces/resolved-options.interface';
-import { abandonedFetchMessage, tokenDeadlineMessage } from '../wechat-auth.messages';
+import {
+  abandonedFetchMessage,
+  tokenDeadlineMessage,
+  tokenFetchPausedMessage,
+} from '../wechat-auth.messages';
 import {
   tokenSourcePath,
   type AccessTokenFetcher,
@@ -42,6 +46,14 @@ interface Flight {
   waiting: number;
 }
 
+/** The last failed fetch of an app's token, answered to every caller until `until`. */
+interface FetchFailure {
+  readonly error: unknown;
+  readonly until: number;
+  /** Failures in a row; each doubles the pause. */
+  readonly count: number;
+}
+
 /**
  * The built-in provider: tokens are fetched lazily, cached in this process and in the
  * `AccessTokenStore`, refreshed ahead of expiry, and fetched once however many callers ask at the
@@ -53,6 +65,10 @@ interface Flight {
  * A caller with a `deadline` stops waiting then; the fetch goes on for the callers still
  * waiting, and is abandoned (its attempt in flight cancelled, no retry) when none is left.
  *
+ * A failed fetch pauses the app's fetches in this process (`tokenFetchBackoff`: 2 s, doubling
+ * per further failure up to 60 s, reset by a fetched token): until then every caller rejects with
+ * that same error and the token source is not asked. `forceRefresh` ignores the pause.
+ *
  * @publicApi
  */
 export class DefaultAccessTokenProvider
@@ -62,6 +78,7 @@ export class DefaultAccessTokenProvider
   private readonly logger = new Logger(DefaultAccessTokenProvider.name);
   private readonly cache = new Map<string, CachedToken>();
   private readonly inFlight = new Map<string, Flight>();
+  private readonly failures = new Map<string, FetchFailure>();
 
   constructor(
     private readonly options: ResolvedWechatAuthOptions,
@@ -78,6 +95,10 @@ export class DefaultAccessTokenProvider
     if (cached && Date.now() < cached.refreshAt) {
       return cached.accessToken;
     }
+    const failure = this.failures.get(key);
+    if (failure && Date.now() < failure.until) {
+      throw failure.error;
+    }
     const load = (signal: AbortSignal) => this.load(app, key, signal);
     return (await this.join(app, key, options.deadline, load)).accessToken;
   }
@@ -91,10 +112,11 @@ export class DefaultAccessTokenProvider
   }
 
   /**
-   * Replaces the token now. In stable mode this sends `force_refresh: true`, which invalidates
-   * the current token everywhere and is limited to 20 calls a day: use it only for a leaked token.
+   * Fetches a new token now, even during a pause after a failure. In stable mode this sends
+   * `force_refresh: true`, which invalidates the current token everywhere and is limited to 20
+   * calls a day: use it only for a leaked token.
    */
-  async forceRefresh(appId?: string): Promise<string> {
+  override async forceRefresh(appId?: string): Promise<string> {
     const app = this.tokenApp(appId);
     const key = tokenKey(app);
     this.logger.warn(`Force-refreshing the ${app.tokenMode} access_token of ${app.appId}`);
@@ -108,6 +130,7 @@ export class DefaultAccessTokenProvider
     }
     this.cache.clear();
     this.inFlight.clear();
+    this.failures.clear();
   }
 
   private tokenApp(appId?: string): ResolvedWechatApp {
@@ -227,7 +250,7 @@ export class DefaultAccessTokenProvider
       if (owner !== null) {
         return this.fetchUnderLock(app, key, owner, signal);
       }
-      await sleep(LOCK_POLL_MS, undefined, { signal }).catch(() => undefined);
+      await delay(LOCK_POLL_MS, signal).catch(() => undefined);
       const shared = signal.aborted ? undefined : await this.fromStore(key);
       if (shared) {
         return this.remember(key, shared);
@@ -280,7 +303,16 @@ export class DefaultAccessTokenProvider
     signal: AbortSignal,
   ): Promise<CachedToken> {
     const fetchedAt = Date.now();
-    const fresh = await this.fetcher.fetch(app, { forceRefresh: force, signal });
+    let fresh: FetchedAccessToken;
+    try {
+      fresh = await this.fetcher.fetch(app, { forceRefresh: force, signal });
+    } catch (error) {
+      // An abandoned fetch says nothing about the token source.
+      if (!signal.aborted) {
+        this.pauseAfter(app, key, error);
+      }
+      throw error;
+    }
     const token = this.schedule(fresh, fetchedAt);
     if (token.refreshAt > Date.now()) {
       await this.store.set(key, token, token.refreshAt - Date.now());
@@ -306,7 +338,21 @@ export class DefaultAccessTokenProvider
     };
   }
 
+  /** Every caller gets `error` until the pause ends; the pause doubles per failure in a row. */
+  private pauseAfter(app: ResolvedWechatApp, key: string, error: unknown): void {
+    const { baseDelayMs, maxDelayMs } = this.options.tokenFetchBackoff;
+    if (baseDelayMs <= 0) {
+      return;
+    }
+    const count = (this.failures.get(key)?.count ?? 0) + 1;
+    const pauseMs = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(count - 1, 30));
+    this.failures.set(key, { error, count, until: Date.now() + pauseMs });
+    this.logger.warn(tokenFetchPausedMessage(app.appId, pauseMs));
+  }
+
   private remember(key: string, token: CachedToken): CachedToken {
+    // A token, fetched here or by another instance: the token source works again.
+    this.failures.delete(key);
     if (token.refreshAt > Date.now()) {
       this.cache.set(key, token);
     }

@@ -4,13 +4,14 @@ import { resolveApp } from '../access-token/wechat-apps';
 import { WechatApiError } from '../errors/wechat-api.error';
 import { WechatDeadlineExceededError } from '../errors/wechat-transport.error';
 import type { WechatCallOptions } from '../interfaces/paid-union-id-query.interface';
+import type { WechatResponseBody } from '../interfaces/wechat-response-body.interface';
 import type {
   ResolvedWechatApp,
   ResolvedWechatAuthOptions,
 } from '../interfaces/resolved-options.interface';
 import { TOKEN_INVALID_ERRCODES } from '../wechat-auth.constants';
 import { WECHAT_AUTH_RESOLVED_OPTIONS } from '../wechat-auth.internal-constants';
-import { WechatTransport, type WechatRequest, type WechatResponseBody } from './wechat-transport';
+import { WechatTransport, type WechatRequest } from './wechat-transport';
 
 /** Options of one API call. @publicApi */
 export interface WechatApiCallOptions extends WechatCallOptions {

@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { AxiosError, type AxiosResponse } from 'axios';
 import { setMaxListeners } from 'node:events';
 import type { Agent } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { catchError, firstValueFrom, map, of } from 'rxjs';
 import { createWechatApiError, WechatApiError } from '../errors/wechat-api.error';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../errors/wechat-transport.error';
 import type { WechatError } from '../errors/wechat.error';
 import type { ResolvedWechatAuthOptions } from '../interfaces/resolved-options.interface';
+import type { WechatResponseBody } from '../interfaces/wechat-response-body.interface';
 import { MINUTE_QUOTA_ERRCODE, SYSTEM_BUSY_ERRCODE } from '../wechat-auth.constants';
 import { abandonedFetchMessage } from '../wechat-auth.messages';
 import {
@@ -21,9 +21,10 @@ import {
   WECHAT_AUTH_RESOLVED_OPTIONS,
 } from '../wechat-auth.internal-constants';
 import { backoffDelay, untilNextMinute } from './backoff';
+import { delay as wait } from './delay';
 import { encodeQuery, redactSecrets } from './redact';
 
-/** One request to a WeChat API. */
+/** One request to a WeChat API, as `WechatTransport.send` takes it. @publicApi */
 export interface WechatRequest {
   method: 'GET' | 'POST';
   baseUrl: string;
@@ -38,13 +39,6 @@ export interface WechatRequest {
   signal?: AbortSignal;
 }
 
-/** A WeChat answer whose errcode is 0 or absent. */
-export interface WechatResponseBody {
-  errcode?: number;
-  errmsg?: string;
-  [field: string]: unknown;
-}
-
 type Attempt =
   | { ok: true; body: WechatResponseBody }
   | { ok: false; error: WechatError; retryable: boolean; waitForNextMinute?: boolean };
@@ -53,6 +47,11 @@ type Attempt =
  * Sends requests to WeChat and applies the retry policy: `-1`, HTTP 5xx, timeouts and connection
  * errors are retried with backoff (until the deadline when one is given); `45011` waits for the
  * next minute when the deadline allows; every other errcode is final. Knows nothing of tokens.
+ * Backoff delays use the global `setTimeout`, so Jest's fake timers skip them.
+ *
+ * Built by the module; exported as a type because `WechatApiClient`'s constructor takes it.
+ *
+ * @publicApi
  */
 @Injectable()
 export class WechatTransport implements OnApplicationShutdown {
@@ -118,7 +117,7 @@ export class WechatTransport implements OnApplicationShutdown {
         `${request.path} attempt ${attempt} failed (${describeFailure(outcome.error)}); retrying in ${delay} ms`,
       );
       try {
-        await sleep(delay, undefined, { signal });
+        await wait(delay, signal);
       } catch {
         throw request.signal?.aborted ? abandoned(request.path) : outcome.error;
       }

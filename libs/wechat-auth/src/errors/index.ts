@@ -1,4 +1,5 @@
 export * from './access-token-refresh.error';
+export * from './external-token-source.error';
 export * from './wechat-api.error';
 export * from './wechat-auth-config.error';
 export * from './wechat-transport.error';

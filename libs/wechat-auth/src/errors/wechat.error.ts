@@ -11,8 +11,9 @@ export class WechatError extends Error {
    */
   lastErrcode?: number;
 
-  constructor(message: string) {
-    super(message);
+  /** @param options `cause`: the error this one wraps (kept out of `message` and of JSON) */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

@@ -1,4 +1,5 @@
-interface PaidUnionIdQueryBase {
+/** What both kinds of query carry. @publicApi */
+export interface PaidUnionIdQueryBase {
   /** The payer's openid under the mini program. */
   openid: string;
   /** Which configured mini program calls; defaults to the first one. */

@@ -2,7 +2,12 @@ import type { AccessTokenStore } from './access-token-store.interface';
 import type { WechatAuthHooks } from './wechat-auth-hooks.interface';
 import type { ExternalTokenSource, WechatTokenMode } from './wechat-auth-module-options.interface';
 
-/** @internal one app after validation and defaults */
+/**
+ * One app after validation and defaults. Built by the module; exported because the constructors
+ * of the built-in classes take it.
+ *
+ * @publicApi
+ */
 export interface ResolvedWechatApp {
   /** '' only for a cloud app configured without appId. */
   appId: string;
@@ -12,13 +17,19 @@ export interface ResolvedWechatApp {
   externalToken?: ExternalTokenSource;
 }
 
-/** @internal options after validation and defaults */
+/**
+ * The module's options after validation and defaults (injected as `WECHAT_AUTH:RESOLVED_OPTIONS`).
+ * Built by the module; exported because the constructors of the built-in classes take it.
+ *
+ * @publicApi
+ */
 export interface ResolvedWechatAuthOptions {
   apps: ReadonlyMap<string, ResolvedWechatApp>;
   defaultApp: ResolvedWechatApp;
   timeoutMs: number;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   tokenRefreshMarginMs: number;
+  tokenFetchBackoff: { baseDelayMs: number; maxDelayMs: number };
   tokenStore?: AccessTokenStore;
   hooks: WechatAuthHooks;
 }

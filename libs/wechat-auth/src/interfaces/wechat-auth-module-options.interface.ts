@@ -1,4 +1,4 @@
-import type { ConfigurableModuleAsyncOptions, Type } from '@nestjs/common';
+import type { ConfigurableModuleAsyncOptions, ModuleMetadata, Type } from '@nestjs/common';
 import type { AccessTokenProvider } from '../access-token/access-token.provider';
 import type { AccessTokenStore } from './access-token-store.interface';
 import type { WechatAuthHooks } from './wechat-auth-hooks.interface';
@@ -32,7 +32,8 @@ export interface WechatAppOptions {
   /** AppSecret; required for `stable` and `classic`. Never logged. */
   secret?: string;
   /**
-   * @default 'stable'
+   * @default 'external' when `externalToken` (or the module's `accessTokenProvider`) is given,
+   * else 'stable'
    */
   tokenMode?: WechatTokenMode;
   /**
@@ -41,7 +42,11 @@ export interface WechatAppOptions {
    * @default the module's `apiBaseUrl`; `http://api.weixin.qq.com` in `cloud` mode
    */
   apiBaseUrl?: string;
-  /** Token source for `external` mode (or swap the whole provider with `accessTokenProvider`). */
+  /**
+   * Token source for `external` mode (or swap the whole provider with `accessTokenProvider`).
+   * Giving it implies `tokenMode: 'external'`; with another explicit `tokenMode` it is refused,
+   * since it would never be called. What it throws reaches callers as `ExternalTokenSourceError`.
+   */
   externalToken?: ExternalTokenSource;
 }
 
@@ -61,6 +66,25 @@ export interface WechatRetryOptions {
   /**
    * Upper bound of one backoff delay.
    * @default 3000
+   */
+  maxDelayMs?: number;
+}
+
+/**
+ * What happens after a failed token fetch: for a while every call of that app rejects with the
+ * same error without asking the token source again, so a wrong AppSecret or a missing IP
+ * whitelist entry does not turn every call into a token request. @publicApi
+ */
+export interface WechatTokenFetchBackoffOptions {
+  /**
+   * Pause after the first failure; it doubles with each further failure. `0` turns the pause off.
+   * A fetched token ends it and resets it to this value.
+   * @default 2000
+   */
+  baseDelayMs?: number;
+  /**
+   * Longest pause.
+   * @default 60000
    */
   maxDelayMs?: number;
 }
@@ -94,12 +118,19 @@ export interface WechatAuthModuleOptions extends WechatAppOptions {
    */
   tokenRefreshMarginSeconds?: number;
   /**
+   * Pause of an app's token fetches after a failure (shared by every caller of this process).
+   * @default { baseDelayMs: 2000, maxDelayMs: 60000 }
+   */
+  tokenFetchBackoff?: WechatTokenFetchBackoffOptions;
+  /**
    * Where tokens are cached (share it between instances with a Redis store).
    * @default an in-process store
    */
   tokenStore?: AccessTokenStore;
   /**
-   * Replaces the built-in token provider; the class is instantiated with Nest DI.
+   * Replaces the built-in token provider; the class is instantiated with Nest DI and may inject
+   * what the modules in `imports` export. Giving it implies `tokenMode: 'external'` for every app
+   * that sets no `tokenMode` (so no `secret` is needed).
    * @default the built-in provider (modes stable, classic, cloud, external)
    */
   accessTokenProvider?: Type<AccessTokenProvider>;
@@ -107,15 +138,41 @@ export interface WechatAuthModuleOptions extends WechatAppOptions {
   hooks?: WechatAuthHooks;
 }
 
+/**
+ * Options of `forRoot` and `forRootAsync` that shape the module itself; they are not part of
+ * `WechatAuthModuleOptions` (a `useFactory` does not return them).
+ *
+ * @publicApi
+ */
+export interface WechatAuthModuleExtras {
+  /**
+   * Registers the module globally.
+   * @default false
+   */
+  isGlobal?: boolean;
+  /**
+   * Modules whose exported providers the `accessTokenProvider` class may inject (with
+   * `forRootAsync`, its `imports` serve the factory and the provider class alike).
+   * @default []
+   */
+  imports?: ModuleMetadata['imports'];
+}
+
 /** Class for `forRootAsync({ useClass })`. @publicApi */
 export interface WechatAuthOptionsFactory {
   createWechatAuthOptions(): Promise<WechatAuthModuleOptions> | WechatAuthModuleOptions;
 }
 
-/** Options of `WechatAuthModule.forRootAsync()`. @publicApi */
+/**
+ * Options of `WechatAuthModule.forRootAsync()`. `imports` serve the factory and the
+ * `accessTokenProvider` class alike; `isGlobal` sits here, not in what the factory returns.
+ *
+ * @publicApi
+ */
 export interface WechatAuthModuleAsyncOptions extends ConfigurableModuleAsyncOptions<
   WechatAuthModuleOptions,
   'createWechatAuthOptions'
 > {
+  /** @default false */
   isGlobal?: boolean;
 }

@@ -1,6 +1,28 @@
+import { AccessTokenProvider } from '../access-token/access-token.provider';
 import { WechatAuthConfigError } from '../errors/wechat-auth-config.error';
 import type { WechatAuthModuleOptions } from '../interfaces/wechat-auth-module-options.interface';
 import { resolveWechatAuthOptions } from './resolve-wechat-auth-options';
+
+const APP_ID = 'wx0123456789abcdef';
+const SECRET = 'f3c1a9e07b2d4c5e8a6f0b1c2d3e4f5a';
+
+/** The problems of `options` (untyped: user input from a factory or ConfigService). */
+function problemsOf(options: unknown): string[] {
+  try {
+    resolveWechatAuthOptions(options as WechatAuthModuleOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(WechatAuthConfigError);
+    return (error as WechatAuthConfigError).problems;
+  }
+  return [];
+}
+
+class CentralTokens extends AccessTokenProvider {
+  async getAccessToken(): Promise<string> {
+    return 'central';
+  }
+  async invalidate(): Promise<void> {}
+}
 
 describe('resolveWechatAuthOptions', () => {
   it('fills in defaults for the single-app shorthand', () => {
@@ -56,18 +78,115 @@ describe('resolveWechatAuthOptions', () => {
     ]);
   });
 
-  describe('a plain-http apiBaseUrl (the AppSecret would travel in clear)', () => {
-    const APP_ID = 'wx0123456789abcdef';
-    const SECRET = 'f3c1a9e07b2d4c5e8a6f0b1c2d3e4f5a';
-    const problemsOf = (options: WechatAuthModuleOptions): string[] => {
-      try {
-        resolveWechatAuthOptions(options);
-      } catch (error) {
-        expect(error).toBeInstanceOf(WechatAuthConfigError);
-        return (error as WechatAuthConfigError).problems;
+  describe('a token source given without tokenMode implies external mode', () => {
+    it('accessTokenProvider: no secret needed, every app without tokenMode is external', () => {
+      expect(
+        resolveWechatAuthOptions({ appId: APP_ID, accessTokenProvider: CentralTokens }).defaultApp
+          .tokenMode,
+      ).toBe('external');
+      const resolved = resolveWechatAuthOptions({
+        accessTokenProvider: CentralTokens,
+        apps: [{ appId: APP_ID }, { appId: 'wx2222222222222222', tokenMode: 'cloud' }],
+      });
+      expect([...resolved.apps.values()].map((app) => app.tokenMode)).toEqual([
+        'external',
+        'cloud',
+      ]);
+    });
+
+    it('externalToken: no secret needed, per app too', () => {
+      const externalToken = async () => 'central';
+      expect(resolveWechatAuthOptions({ appId: APP_ID, externalToken }).defaultApp.tokenMode).toBe(
+        'external',
+      );
+      const resolved = resolveWechatAuthOptions({
+        apps: [
+          { appId: APP_ID, secret: SECRET },
+          { appId: 'wx2222222222222222', externalToken },
+        ],
+      });
+      expect([...resolved.apps.values()].map((app) => app.tokenMode)).toEqual([
+        'stable',
+        'external',
+      ]);
+    });
+
+    it('an explicit tokenMode still wins, and an externalToken it would never call is refused', () => {
+      expect(
+        problemsOf({ appId: APP_ID, tokenMode: 'stable', accessTokenProvider: CentralTokens }),
+      ).toEqual(["secret is required when tokenMode is 'stable' or 'classic'"]);
+      expect(
+        problemsOf({
+          appId: APP_ID,
+          secret: SECRET,
+          tokenMode: 'classic',
+          externalToken: async () => 'x',
+        }),
+      ).toEqual([
+        "externalToken is never called in tokenMode 'classic' (leave tokenMode out, or set 'external')",
+      ]);
+    });
+  });
+
+  describe('unknown keys', () => {
+    it('are refused by name, with a hint for a case-insensitive match, never quoting a value', () => {
+      const problems = problemsOf({
+        appId: APP_ID,
+        secret: SECRET,
+        apiBaseURL: 'http://127.0.0.1:1234',
+        timeOut: SECRET,
+      });
+      expect(problems).toEqual([
+        'apiBaseURL is not a WechatAuthModule option (did you mean apiBaseUrl?)',
+        'timeOut is not a WechatAuthModule option',
+      ]);
+      expect(problems.join()).not.toContain(SECRET);
+      expect(problems.join()).not.toContain('127.0.0.1');
+    });
+
+    it('are refused inside apps[i], retry, tokenFetchBackoff and a plain hooks object', () => {
+      expect(
+        problemsOf({
+          apps: [
+            { appId: APP_ID, secret: SECRET },
+            { appId: 'wx2222222222222222', secret: SECRET, apiBaseURL: 'https://x', timeoutMs: 1 },
+          ],
+          retry: { maxAttempt: 3 },
+          tokenFetchBackoff: { BaseDelayMs: 10 },
+          hooks: { onTokenFetched: () => undefined },
+        }),
+      ).toEqual([
+        'apps[1].apiBaseURL is not a WechatAuthModule option (did you mean apiBaseUrl?)',
+        'apps[1].timeoutMs is not a per-app option: set it on the module',
+        'retry.maxAttempt is not a WechatAuthModule option',
+        'tokenFetchBackoff.BaseDelayMs is not a WechatAuthModule option (did you mean baseDelayMs?)',
+        'hooks.onTokenFetched is not a WechatAuthModule option',
+      ]);
+    });
+
+    it('points isGlobal and imports returned by a factory to forRootAsync itself', () => {
+      expect(problemsOf({ appId: APP_ID, secret: SECRET, isGlobal: true, imports: [] })).toEqual([
+        'isGlobal is not an option the factory may return: give it to forRootAsync itself',
+        'imports is not an option the factory may return: give it to forRootAsync itself',
+      ]);
+    });
+
+    it('leaves a hooks class instance (with state of its own) alone', () => {
+      class Hooks {
+        constructor(readonly counted: string[] = []) {}
+        onTokenFetch(): void {
+          this.counted.push('fetch');
+        }
       }
-      return [];
-    };
+      expect(problemsOf({ appId: APP_ID, secret: SECRET, hooks: new Hooks() })).toEqual([]);
+    });
+
+    it('refuses options that are not an object', () => {
+      expect(problemsOf(undefined)).toEqual(['the options must be an object']);
+    });
+  });
+
+  describe('a plain-http apiBaseUrl (the AppSecret would travel in clear)', () => {
     const refusal = (field: string, mode: string) =>
       `${field} must be https: (plain http: only for a loopback host, or in tokenMode 'cloud'): ` +
       `tokenMode '${mode}' sends the AppSecret, which would travel in clear`;

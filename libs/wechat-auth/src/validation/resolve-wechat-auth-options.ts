@@ -8,16 +8,34 @@ import type {
 import type {
   WechatAppOptions,
   WechatAuthModuleOptions,
+  WechatTokenMode,
 } from '../interfaces/wechat-auth-module-options.interface';
 import { CLOUD_WECHAT_API_BASE_URL, DEFAULT_WECHAT_API_BASE_URL } from '../wechat-auth.constants';
-import { insecureApiBaseUrlMessage } from '../wechat-auth.messages';
+import { insecureApiBaseUrlMessage, unusedExternalTokenMessage } from '../wechat-auth.messages';
 import { isRemotePlainHttpUrl } from './remote-plain-http-url';
+import { unknownOptionKeys } from './unknown-option-keys';
 import { WechatAuthOptionsSchema } from './wechat-auth-options.schema';
 
-const pickApp = (app: WechatAppOptions): WechatAppOptions => ({
+/**
+ * The app's `tokenMode`; when none is given, a token source (`externalToken`, or the module's
+ * `accessTokenProvider`) means `external`, so it asks for no secret.
+ */
+function tokenModeOf(
+  app: WechatAppOptions,
+  options: WechatAuthModuleOptions,
+): WechatTokenMode | undefined {
+  if (app.tokenMode !== undefined) {
+    return app.tokenMode;
+  }
+  return app.externalToken !== undefined || options.accessTokenProvider !== undefined
+    ? 'external'
+    : undefined;
+}
+
+const pickApp = (app: WechatAppOptions, options: WechatAuthModuleOptions): WechatAppOptions => ({
   appId: app.appId,
   secret: app.secret,
-  tokenMode: app.tokenMode,
+  tokenMode: tokenModeOf(app, options),
   apiBaseUrl: app.apiBaseUrl,
 });
 
@@ -45,16 +63,23 @@ function describe(errors: ValidationError[], parent = ''): string[] {
 export function resolveWechatAuthOptions(
   options: WechatAuthModuleOptions,
 ): ResolvedWechatAuthOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new WechatAuthConfigError(['the options must be an object']);
+  }
   const plain = {
-    ...pickApp(options),
-    apps: options.apps?.map(pickApp),
+    ...pickApp(options, options),
+    apps: Array.isArray(options.apps)
+      ? options.apps.map((app) => (isObject(app) ? pickApp(app, options) : app))
+      : options.apps,
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     tokenRefreshMarginSeconds: options.tokenRefreshMarginSeconds,
+    tokenFetchBackoff: options.tokenFetchBackoff,
   };
   const usesApps = options.apps !== undefined;
   const usesShorthand = options.appId !== undefined || options.secret !== undefined;
-  const problems: string[] = [];
+  // Unknown keys first: a misspelt key is the likeliest cause of the other problems.
+  const problems: string[] = unknownOptionKeys(options);
   if (usesApps && usesShorthand) {
     problems.push('use either `apps` or the single-app `appId`/`secret`, not both');
   }
@@ -65,16 +90,27 @@ export function resolveWechatAuthOptions(
   );
   problems.push(...describe(validateSync(schema, { forbidUnknownValues: false })));
 
-  const appOptions = usesApps ? (options.apps ?? []) : [options];
+  // Apps that are not objects were reported by the schema above.
+  const appOptions = usesApps ? (Array.isArray(options.apps) ? options.apps : []) : [options];
   appOptions.forEach((app, index) => {
+    if (!isObject(app)) {
+      return;
+    }
     const where = usesApps ? `apps[${index}].` : '';
-    if (app.tokenMode === 'external' && !app.externalToken && !options.accessTokenProvider) {
+    const tokenMode = tokenModeOf(app, options);
+    if (tokenMode === 'external' && !app.externalToken && !options.accessTokenProvider) {
       problems.push(`${where}externalToken is required when tokenMode is 'external'`);
+    }
+    if (app.externalToken !== undefined && tokenMode !== 'external') {
+      problems.push(unusedExternalTokenMessage(where, tokenMode ?? 'stable'));
     }
   });
   const apps = new Map<string, ResolvedWechatApp>();
   appOptions.forEach((app, index) => {
-    const tokenMode = app.tokenMode ?? 'stable';
+    if (!isObject(app)) {
+      return;
+    }
+    const tokenMode = tokenModeOf(app, options) ?? 'stable';
     const resolved: ResolvedWechatApp = {
       appId: app.appId ?? '',
       secret: app.secret,
@@ -114,7 +150,15 @@ export function resolveWechatAuthOptions(
       maxDelayMs: options.retry?.maxDelayMs ?? 3000,
     },
     tokenRefreshMarginMs: (options.tokenRefreshMarginSeconds ?? 300) * 1000,
+    tokenFetchBackoff: {
+      baseDelayMs: options.tokenFetchBackoff?.baseDelayMs ?? 2000,
+      maxDelayMs: options.tokenFetchBackoff?.maxDelayMs ?? 60_000,
+    },
     tokenStore: options.tokenStore,
     hooks: options.hooks ?? {},
   };
+}
+
+function isObject(value: unknown): value is WechatAppOptions {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -58,6 +58,18 @@ export class WechatRetrySchema {
   maxDelayMs?: number;
 }
 
+export class WechatTokenFetchBackoffSchema {
+  @IsOptional()
+  @IsInt({ message: 'must be an integer >= 0' })
+  @Min(0, { message: 'must be an integer >= 0' })
+  baseDelayMs?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'must be an integer >= 0' })
+  @Min(0, { message: 'must be an integer >= 0' })
+  maxDelayMs?: number;
+}
+
 /** Validation shape of the module options (the non-function, non-instance fields). */
 export class WechatAuthOptionsSchema extends WechatAppSchema {
   @IsOptional()
@@ -81,4 +93,9 @@ export class WechatAuthOptionsSchema extends WechatAppSchema {
   @IsInt({ message: 'must be an integer >= 0 (seconds)' })
   @Min(0, { message: 'must be an integer >= 0 (seconds)' })
   tokenRefreshMarginSeconds?: number;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WechatTokenFetchBackoffSchema)
+  tokenFetchBackoff?: WechatTokenFetchBackoffSchema;
 }
