@@ -16,6 +16,7 @@ export {
   WechatUnexpectedResponseError,
   WechatValidationError,
   type AccessTokenRefreshFailure,
+  type WechatErrorOptions,
 } from './errors';
 export * from './filters';
 export * from './interfaces';

@@ -14,7 +14,7 @@ import {
 import type { WechatError } from '../errors/wechat.error';
 import type { ResolvedWechatAuthOptions } from '../interfaces/resolved-options.interface';
 import type { WechatResponseBody } from '../interfaces/wechat-response-body.interface';
-import { MINUTE_QUOTA_ERRCODE, SYSTEM_BUSY_ERRCODE } from '../wechat-auth.constants';
+import { MINUTE_QUOTA_ERRCODE, TOKEN_INVALID_ERRCODES } from '../wechat-auth.constants';
 import { abandonedFetchMessage } from '../wechat-auth.messages';
 import {
   WECHAT_AUTH_HTTP_SERVICE,
@@ -88,7 +88,7 @@ export class WechatTransport implements OnApplicationShutdown {
       }
       // A started attempt gets its full timeout: WeChat may answer a request sent just before
       // the deadline, and cutting it short would throw that answer away.
-      const outcome = await this.attempt(request, this.options.timeoutMs, signal);
+      const outcome = await this.attempt(request, this.options.timeoutMs, signal, lastErrcode);
       if (outcome.ok) {
         return outcome.body;
       }
@@ -97,8 +97,6 @@ export class WechatTransport implements OnApplicationShutdown {
       }
       if (outcome.error instanceof WechatApiError) {
         lastErrcode = outcome.error.errcode;
-      } else {
-        outcome.error.lastErrcode = lastErrcode;
       }
       lastFailure = outcome.error;
       const withinAttempts = deadline !== undefined || attempt < maxAttempts;
@@ -128,6 +126,7 @@ export class WechatTransport implements OnApplicationShutdown {
     request: WechatRequest,
     timeoutMs: number,
     signal: AbortSignal,
+    lastErrcode: number | undefined,
   ): Promise<Attempt> {
     const query = request.query ? encodeQuery(request.query) : '';
     const url = `${request.baseUrl}${request.path}${query ? `?${query}` : ''}`;
@@ -143,8 +142,8 @@ export class WechatTransport implements OnApplicationShutdown {
           responseType: 'json',
         })
         .pipe(
-          map((response) => this.interpret(request.path, response)),
-          catchError((error: unknown) => of(this.networkFailure(request.path, error))),
+          map((response) => this.interpret(request.path, response, lastErrcode)),
+          catchError((error: unknown) => of(this.networkFailure(request.path, error, lastErrcode))),
         ),
     );
     // A cancelled attempt says nothing about WeChat: keep it out of the metrics.
@@ -154,16 +153,24 @@ export class WechatTransport implements OnApplicationShutdown {
     return outcome;
   }
 
-  private interpret(path: string, response: AxiosResponse<unknown>): Attempt {
-    if (response.status >= 500) {
-      return { ok: false, error: new WechatHttpError(path, response.status), retryable: true };
-    }
+  /**
+   * What one attempt came to. `retryable` here is "try again within this call": what the
+   * error says (`error.retryable`), except a rejected token (the client refreshes it once, a
+   * level up) and an unexpected body (another attempt now would get the same).
+   */
+  private interpret(
+    path: string,
+    response: AxiosResponse<unknown>,
+    lastErrcode: number | undefined,
+  ): Attempt {
     if (response.status < 200 || response.status >= 300) {
-      return { ok: false, error: new WechatHttpError(path, response.status), retryable: false };
+      const error = new WechatHttpError(path, response.status, lastErrcode);
+      return { ok: false, error, retryable: error.retryable };
     }
     const body = response.data;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      const error = new WechatUnexpectedResponseError(path, 'the body is not a JSON object');
+      const detail = 'the body is not a JSON object';
+      const error = new WechatUnexpectedResponseError(path, detail, lastErrcode);
       return { ok: false, error, retryable: false };
     }
     const answer = body as WechatResponseBody;
@@ -176,17 +183,18 @@ export class WechatTransport implements OnApplicationShutdown {
     return {
       ok: false,
       error,
-      retryable: errcode === SYSTEM_BUSY_ERRCODE || errcode === MINUTE_QUOTA_ERRCODE,
+      retryable: error.retryable && !TOKEN_INVALID_ERRCODES.includes(errcode),
       waitForNextMinute: errcode === MINUTE_QUOTA_ERRCODE,
     };
   }
 
-  private networkFailure(path: string, error: unknown): Attempt {
+  private networkFailure(path: string, error: unknown, lastErrcode: number | undefined): Attempt {
     // Axios errors carry the request (URL with access_token, stable_token body with the secret):
     // keep only the code and a redacted message.
     const code = error instanceof AxiosError ? (error.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
     const detail = redactSecrets(error instanceof Error ? error.message : String(error));
-    return { ok: false, error: new WechatNetworkError(path, code, detail), retryable: true };
+    const failure = new WechatNetworkError(path, code, detail, lastErrcode);
+    return { ok: false, error: failure, retryable: failure.retryable };
   }
 
   private report(path: string, outcome: Attempt): void {

@@ -40,7 +40,8 @@ export class AccessTokenRefreshError extends WechatApiError {
     const reason = REASONS[errcode] ?? 'other';
     const ip =
       reason === 'ip-not-whitelisted' ? /invalid ip ([^\s,]+)/.exec(errmsg)?.[1] : undefined;
-    super(errcode, errmsg, path, tokenFetchMessage(appId, reason, errcode, errmsg, ip));
+    // The token may come back (a fixed secret, a whitelisted IP, the next day's quota).
+    super(errcode, errmsg, path, tokenFetchMessage(appId, reason, errcode, errmsg, ip), true);
     this.reason = reason;
     this.ip = ip;
   }

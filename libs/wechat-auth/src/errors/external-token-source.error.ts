@@ -22,7 +22,10 @@ export class ExternalTokenSourceError extends WechatError {
     cause?: unknown,
     detail: string = describeCause(cause),
   ) {
-    super(externalTokenMessage(appId, detail), cause === undefined ? undefined : { cause });
+    super(externalTokenMessage(appId, detail), {
+      retryable: true,
+      ...(cause !== undefined && { cause }),
+    });
   }
 }
 

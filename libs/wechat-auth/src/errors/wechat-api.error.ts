@@ -1,3 +1,8 @@
+import {
+  MINUTE_QUOTA_ERRCODE,
+  SYSTEM_BUSY_ERRCODE,
+  TOKEN_INVALID_ERRCODES,
+} from '../wechat-auth.constants';
 import { apiErrorMessage } from '../wechat-auth.messages';
 import { WechatError } from './wechat.error';
 
@@ -18,8 +23,9 @@ export class WechatApiError extends WechatError {
     /** The API path, e.g. `/wxa/getpaidunionid`. */
     readonly path: string,
     message?: string,
+    retryable: boolean = isRetryableErrcode(errcode),
   ) {
-    super(message ?? apiErrorMessage(path, errcode, errmsg));
+    super(message ?? apiErrorMessage(path, errcode, errmsg), { retryable });
     this.rid = RID.exec(errmsg)?.[1];
   }
 }
@@ -38,6 +44,15 @@ const API_ERROR_CLASSES: Record<number, typeof WechatApiError> = {
   89002: WechatOpenPlatformNotBoundError,
   89300: WechatInvalidTradeError,
 };
+
+/** Busy, per-minute quota and a rejected token pass; every other errcode is WeChat's answer. */
+function isRetryableErrcode(errcode: number): boolean {
+  return (
+    errcode === SYSTEM_BUSY_ERRCODE ||
+    errcode === MINUTE_QUOTA_ERRCODE ||
+    TOKEN_INVALID_ERRCODES.includes(errcode)
+  );
+}
 
 /** Builds the most specific error class for `errcode`. */
 export function createWechatApiError(

@@ -11,8 +11,10 @@ export class WechatHttpError extends WechatError {
   constructor(
     readonly path: string,
     readonly status: number,
+    lastErrcode?: number,
   ) {
-    super(httpErrorMessage(path, status));
+    // A 5xx is WeChat's trouble and may pass; a 4xx will not.
+    super(httpErrorMessage(path, status), { retryable: status >= 500, lastErrcode });
   }
 }
 
@@ -22,8 +24,9 @@ export class WechatNetworkError extends WechatError {
     readonly path: string,
     readonly code: string,
     detail: string,
+    lastErrcode?: number,
   ) {
-    super(networkErrorMessage(path, detail));
+    super(networkErrorMessage(path, detail), { retryable: true, lastErrcode });
   }
 }
 
@@ -32,8 +35,10 @@ export class WechatUnexpectedResponseError extends WechatError {
   constructor(
     readonly path: string,
     detail: string,
+    lastErrcode?: number,
   ) {
-    super(unexpectedResponseMessage(path, detail));
+    // E.g. a proxy's HTML page: worth another call later, not another attempt now.
+    super(unexpectedResponseMessage(path, detail), { retryable: true, lastErrcode });
   }
 }
 
@@ -49,6 +54,6 @@ export class WechatDeadlineExceededError extends WechatError {
     readonly path: string,
     message = deadlinePassedMessage(path),
   ) {
-    super(message);
+    super(message, { retryable: true });
   }
 }
