@@ -1,4 +1,4 @@
-import type { WechatAuthModuleOptions } from '@app/wechat-auth';
+import { WECHAT_AUTH_DEFAULTS, type WechatAuthModuleOptions } from '@app/wechat-auth';
 import type {
   PaidUnionIdCaptureHooks,
   PaidUnionIdCaptureModuleOptions,
@@ -9,9 +9,6 @@ import { validateSync } from 'class-validator';
 import { PaidUnionIdCaptureConfigError } from './errors/paid-unionid-capture-config.error';
 import { PaidUnionIdCaptureOptionsDto } from './options/paid-unionid-capture-options.dto';
 import { LEASE_SLACK_MS, PAID_UNIONID_CAPTURE_DEFAULTS } from './paid-unionid-capture.constants';
-
-/** WechatAuthModule's default timeout of one HTTP attempt. */
-const DEFAULT_WECHAT_TIMEOUT_MS = 5000;
 
 /** @internal the module options with defaults applied, as the capture machinery reads them. */
 export interface CaptureSettings {
@@ -50,7 +47,7 @@ export function resolveCaptureSettings(
     sliceMs,
     pollMs: options.pollMs ?? defaults.pollMs,
     rateLimit: options.rateLimit ?? defaults.rateLimit,
-    leaseMs: sliceMs + (wechatAuth.timeoutMs ?? DEFAULT_WECHAT_TIMEOUT_MS) + LEASE_SLACK_MS,
+    leaseMs: sliceMs + (wechatAuth.timeoutMs ?? WECHAT_AUTH_DEFAULTS.timeoutMs) + LEASE_SLACK_MS,
     appIds: appIds && new Set(appIds),
     ...(options.redis !== undefined && { redis: options.redis }),
     hooks: options.hooks ?? {},

@@ -20,3 +20,14 @@ export const MINUTE_QUOTA_ERRCODE = 45011;
 
 /** System busy: retried with backoff. */
 export const SYSTEM_BUSY_ERRCODE = -1;
+
+/** Defaults of the module options (see `WechatAuthModuleOptions`). @publicApi */
+export const WECHAT_AUTH_DEFAULTS = {
+  /** Timeout of one HTTP attempt. */
+  timeoutMs: 5000,
+  retry: { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 3000 },
+  /** Tokens are refreshed this long before they expire. */
+  tokenRefreshMarginSeconds: 300,
+  /** Pause of an app's token fetches after a failure, doubling per failure in a row. */
+  tokenFetchBackoff: { baseDelayMs: 2000, maxDelayMs: 60_000 },
+} as const;

@@ -10,7 +10,11 @@ import type {
   WechatAuthModuleOptions,
   WechatTokenMode,
 } from '../interfaces/wechat-auth-module-options.interface';
-import { CLOUD_WECHAT_API_BASE_URL, DEFAULT_WECHAT_API_BASE_URL } from '../wechat-auth.constants';
+import {
+  CLOUD_WECHAT_API_BASE_URL,
+  DEFAULT_WECHAT_API_BASE_URL,
+  WECHAT_AUTH_DEFAULTS,
+} from '../wechat-auth.constants';
 import { insecureApiBaseUrlMessage, unusedExternalTokenMessage } from '../wechat-auth.messages';
 import { isRemotePlainHttpUrl } from './remote-plain-http-url';
 import { unknownOptionKeys } from './unknown-option-keys';
@@ -143,16 +147,20 @@ export function resolveWechatAuthOptions(
   return {
     apps,
     defaultApp: [...apps.values()][0],
-    timeoutMs: options.timeoutMs ?? 5000,
+    timeoutMs: options.timeoutMs ?? WECHAT_AUTH_DEFAULTS.timeoutMs,
     retry: {
-      maxAttempts: options.retry?.maxAttempts ?? 4,
-      baseDelayMs: options.retry?.baseDelayMs ?? 200,
-      maxDelayMs: options.retry?.maxDelayMs ?? 3000,
+      maxAttempts: options.retry?.maxAttempts ?? WECHAT_AUTH_DEFAULTS.retry.maxAttempts,
+      baseDelayMs: options.retry?.baseDelayMs ?? WECHAT_AUTH_DEFAULTS.retry.baseDelayMs,
+      maxDelayMs: options.retry?.maxDelayMs ?? WECHAT_AUTH_DEFAULTS.retry.maxDelayMs,
     },
-    tokenRefreshMarginMs: (options.tokenRefreshMarginSeconds ?? 300) * 1000,
+    tokenRefreshMarginMs:
+      (options.tokenRefreshMarginSeconds ?? WECHAT_AUTH_DEFAULTS.tokenRefreshMarginSeconds) * 1000,
     tokenFetchBackoff: {
-      baseDelayMs: options.tokenFetchBackoff?.baseDelayMs ?? 2000,
-      maxDelayMs: options.tokenFetchBackoff?.maxDelayMs ?? 60_000,
+      baseDelayMs:
+        options.tokenFetchBackoff?.baseDelayMs ??
+        WECHAT_AUTH_DEFAULTS.tokenFetchBackoff.baseDelayMs,
+      maxDelayMs:
+        options.tokenFetchBackoff?.maxDelayMs ?? WECHAT_AUTH_DEFAULTS.tokenFetchBackoff.maxDelayMs,
     },
     tokenStore: options.tokenStore,
     hooks: options.hooks ?? {},
