@@ -1,8 +1,6 @@
 import {
-  buildWechatPayNotification,
   TEST_MERCHANT,
   TEST_WECHATPAY_PUBLIC_KEY,
-  toWechatPayTime,
   WechatSandbox,
   type SandboxPayment,
 } from '@wxpay-unionid/wechat-sandbox';
@@ -13,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SANDBOX_APP } from '../apps/payment-notify/src/testing';
 import { createTestDatabase, requireService } from './infra/test-databases';
 import { AppProcess } from './support/app-process';
+import { PaymentNotifyHarness } from './support/payment-notify.harness';
 
 /**
  * The contract's capture snippet as a user writes it (test/fixtures: only package entry points)
@@ -61,16 +60,7 @@ class FixtureApp {
   }
 
   post(payment: SandboxPayment): Promise<Response> {
-    const fixture = buildWechatPayNotification({
-      appid: payment.appId,
-      mchid: payment.mchId,
-      transaction_id: payment.transactionId,
-      out_trade_no: payment.outTradeNo,
-      payer: { openid: payment.openid },
-      success_time: toWechatPayTime(payment.paidAt),
-      apiV3Key: TEST_MERCHANT.apiV3Key,
-      signer: TEST_WECHATPAY_PUBLIC_KEY.signer,
-    });
+    const fixture = PaymentNotifyHarness.notificationOf(payment);
     return fetch(`${this.url}/wechatpay/notify`, {
       method: 'POST',
       headers: fixture.headers,

@@ -7,7 +7,7 @@ import type {
 } from './interfaces';
 import { LookupDispatcher } from './lookup/lookup.dispatcher';
 import { newPaymentOf } from './notify/capture-input.mapper';
-import { PaidUnionIdStore, type Payment } from './store';
+import { partiesOf, PaidUnionIdStore, type Payment } from './store';
 
 /**
  * The capture: a paid transaction in, a stored unionid out (inside WeChat's 5-minute window,
@@ -65,11 +65,7 @@ export class PaidUnionIdCapture {
 
 function statusOf(payment: Payment): PaidUnionIdCaptureStatus {
   return {
-    transactionId: payment.transactionId,
-    outTradeNo: payment.outTradeNo,
-    mchId: payment.mchId,
-    appId: payment.appId,
-    openid: payment.openid,
+    ...partiesOf(payment),
     status: payment.status,
     unionid: payment.unionid,
     // A pending payment's last error is progress, not an outcome.

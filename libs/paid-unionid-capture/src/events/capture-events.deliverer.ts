@@ -13,7 +13,7 @@ import {
   EVENT_REDELIVERY_MAX_DELAY_MS,
   EVENT_REDELIVERY_MIN_DELAY_MS,
 } from '../paid-unionid-capture.constants';
-import { PaidUnionIdStore, type Payment } from '../store';
+import { partiesOf, PaidUnionIdStore, type Payment } from '../store';
 
 /**
  * Delivers `onResolved` / `onFailed` at least once. The row is the outbox: a terminal payment
@@ -107,24 +107,14 @@ export class CaptureEventsDeliverer {
   }
 }
 
-function parties(payment: Payment) {
-  return {
-    transactionId: payment.transactionId,
-    outTradeNo: payment.outTradeNo,
-    mchId: payment.mchId,
-    appId: payment.appId,
-    openid: payment.openid,
-  };
-}
-
 function resolvedEvent(payment: Payment): PaidUnionIdResolvedEvent {
   return {
-    ...parties(payment),
+    ...partiesOf(payment),
     unionid: payment.unionid ?? '',
     resolvedAt: new Date(payment.resolvedAtMs ?? payment.updatedAtMs),
   };
 }
 
 function failedEvent(payment: Payment): PaidUnionIdFailedEvent {
-  return { ...parties(payment), errcode: payment.lastErrcode, errmsg: payment.lastErrmsg ?? '' };
+  return { ...partiesOf(payment), errcode: payment.lastErrcode, errmsg: payment.lastErrmsg ?? '' };
 }

@@ -1,3 +1,4 @@
+import type { CapturedPaymentParties } from '../../interfaces/paid-unionid-events.interface';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { PaymentStatus } from '../interfaces';
 import { PAYMENTS_TABLE } from '../store.constants';
@@ -93,4 +94,15 @@ export class Payment {
   /** When the event may be delivered again after a failure; `null`: due at once. */
   @Column({ name: 'event_next_at_ms', ...epochMs, nullable: true })
   eventNextAtMs: number | null;
+}
+
+/** Who paid whom, as every event and status names it. */
+export function partiesOf(payment: Payment): CapturedPaymentParties {
+  return {
+    transactionId: payment.transactionId,
+    outTradeNo: payment.outTradeNo,
+    mchId: payment.mchId,
+    appId: payment.appId,
+    openid: payment.openid,
+  };
 }
