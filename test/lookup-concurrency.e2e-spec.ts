@@ -30,25 +30,33 @@ describe('in-process lookups started in a burst', () => {
   it('never runs more than LOOKUP_CONCURRENCY lookups at once', async () => {
     h.sandbox.setFaults({ hang: true });
     const payments = Array.from({ length: BURST }, (_, i) => h.pay(`o-burst-${i}`));
-    const repository = h.app.get(PaidUnionIdStore);
-    for (const p of payments) {
-      const stored = await repository.insertIfAbsent({
-        transactionId: p.transactionId,
-        notificationId: `n-${p.transactionId}`,
-        outTradeNo: p.outTradeNo,
-        mchId: p.mchId,
-        appId: p.appId,
-        openid: p.openid,
-        amountTotal: 1,
-        currency: 'CNY',
-        successTimeMs: p.paidAt,
-        createdAtMs: Date.now(),
-      });
-      expect(stored).toBe(true);
-    }
-    // What the notify route does after each commit, here for all of them in one go.
+    const store = h.app.get(PaidUnionIdStore);
+    // What the notify route does for each notification (store, then start the lookup if there
+    // is room), here for all of them in one go: one event-loop turn, one group commit.
     const dispatcher = h.app.get(LookupDispatcher);
-    payments.forEach((p) => dispatcher.dispatch(p.transactionId));
+    const createdAtMs = Date.now();
+    const stored = await Promise.all(
+      payments.map((p) =>
+        dispatcher.insertAndDispatch({
+          transactionId: p.transactionId,
+          notificationId: `n-${p.transactionId}`,
+          outTradeNo: p.outTradeNo,
+          mchId: p.mchId,
+          appId: p.appId,
+          openid: p.openid,
+          amountTotal: 1,
+          currency: 'CNY',
+          successTimeMs: p.paidAt,
+          createdAtMs,
+        }),
+      ),
+    );
+    expect(stored).toEqual(Array(BURST).fill(true));
+    // Only CONCURRENCY of them were stored leased to this process; the rest wait for a scan.
+    const leased = await Promise.all(
+      payments.map(async (p) => (await store.findByTransactionId(p.transactionId))?.leaseOwner),
+    );
+    expect(leased.filter((owner) => owner != null)).toHaveLength(CONCURRENCY);
 
     for (let waited = 0; h.sandbox.counters().lookups < CONCURRENCY; waited += 20) {
       if (waited > 10_000) throw new Error('the lookups never reached the sandbox');

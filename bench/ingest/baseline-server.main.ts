@@ -42,8 +42,11 @@ function main(): void {
         return;
       }
       try {
-        handler.handle(req.headers, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-        answer(res, 204);
+        handler.handle(
+          req.headers,
+          chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size),
+          (error) => (error === undefined ? answer(res, 204) : answer(res, 500, 'not stored')),
+        );
       } catch (error) {
         if (error instanceof NotifyRejection) answer(res, error.status, error.message);
         else answer(res, 500, 'not stored');

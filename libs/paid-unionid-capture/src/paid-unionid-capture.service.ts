@@ -37,9 +37,8 @@ export class PaidUnionIdCapture {
       this.settings.hooks.onCapture?.('ignored', 'other-app');
       return 'ignored';
     }
-    if (await this.store.insertIfAbsent(payment)) {
+    if (await this.dispatcher.insertAndDispatch(payment)) {
       this.settings.hooks.onCapture?.('stored');
-      this.dispatcher.dispatch(payment.transactionId);
       return 'stored';
     }
     this.settings.hooks.onCapture?.('duplicate');

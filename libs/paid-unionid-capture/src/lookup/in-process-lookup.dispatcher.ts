@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { NewPayment } from '../store';
 import { LocalLookupPool } from './local-lookup.pool';
 import { describeError } from './lookup-owner';
 import { LookupDispatcher } from './lookup.dispatcher';
@@ -10,6 +11,11 @@ export class InProcessLookupDispatcher extends LookupDispatcher {
 
   constructor(private readonly pool: LocalLookupPool) {
     super();
+  }
+
+  /** Stored already leased to this process when there is room (one write), else unleased. */
+  insertAndDispatch(payment: NewPayment): Promise<boolean> {
+    return this.pool.insertAndRun(payment);
   }
 
   dispatch(transactionId: string): void {

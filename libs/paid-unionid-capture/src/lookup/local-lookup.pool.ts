@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CAPTURE_SETTINGS, type CaptureSettings } from '../capture-settings';
-import { PaidUnionIdStore, type Payment } from '../store';
+import { PaidUnionIdStore, type NewPayment, type Payment } from '../store';
 import { InFlightLookups } from './in-flight-lookups';
 import { describeError, LOOKUP_OWNER } from './lookup-owner';
 import { PaymentLookupService } from './payment-lookup.service';
@@ -43,6 +43,26 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
       this.lookup.leaseMs,
     );
     if (payment) await this.start(payment);
+  }
+
+  /**
+   * Stores a new payment and, if there is room, starts its lookup: the row is inserted already
+   * leased to this process (one write, no claim). Without room it is stored unleased and a
+   * later scan picks it up. Resolves once the row is committed.
+   *
+   * @returns `true` when this call stored it, `false` for a duplicate.
+   */
+  async insertAndRun(payment: NewPayment): Promise<boolean> {
+    if (this.capacity <= 0) {
+      return this.payments.insertIfAbsent(payment);
+    }
+    let stored = false;
+    await this.claimAndStart(1, async () => {
+      const row = await this.payments.insertLeased(payment, this.owner, this.lookup.leaseMs);
+      stored = row !== null;
+      return row?.leaseOwner === this.owner ? [row] : [];
+    });
+    return stored;
   }
 
   /** Claims and starts one payment's lookup if there is room (the fast path). */

@@ -22,6 +22,26 @@ export abstract class PaidUnionIdStore {
   abstract insertIfAbsent(payment: NewPayment): Promise<boolean>;
 
   /**
+   * {@link insertIfAbsent} with the new row leased to `owner` at once (until
+   * `payment.createdAtMs + leaseMs`): the in-process fast path, one write instead of insert,
+   * claim and read. Committed durably like `insertIfAbsent`.
+   *
+   * This default inserts, then claims; the built-in stores override it with one INSERT.
+   *
+   * @returns the new row (leased to `owner`, unless another owner claimed it between the two
+   * steps of this default), or `null` when a payment with the same `transactionId` or
+   * `notificationId` exists (nothing changes).
+   */
+  async insertLeased(payment: NewPayment, owner: string, leaseMs: number): Promise<Payment | null> {
+    if (!(await this.insertIfAbsent(payment))) return null;
+    const { transactionId, createdAtMs } = payment;
+    return (
+      (await this.claimOne(transactionId, owner, createdAtMs, leaseMs)) ??
+      (await this.findByTransactionId(transactionId))
+    );
+  }
+
+  /**
    * Leases up to `limit` pending rows that are due and unleased, oldest due first.
    * @returns the rows this owner won; rows taken by a racing owner are left out.
    */

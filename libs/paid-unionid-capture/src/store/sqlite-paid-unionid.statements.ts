@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { Payment } from './entities';
 import type { NewPayment } from './interfaces';
-import { PAYMENT_WINDOW_MS } from '../paid-unionid-capture.constants';
+import { newPaymentRow } from './new-payment.row';
 import { PAYMENTS_TABLE, UNIONIDS_TABLE } from './store.constants';
 
 /** A `payments` row as SQLite returns it. */
@@ -58,7 +58,7 @@ export class SqlitePaidUnionIdStatements {
         last_errcode, last_errmsg, created_at_ms, updated_at_ms, resolved_at_ms)
       VALUES (@transactionId, @notificationId, @outTradeNo, @mchId, @appId, @openid,
         @amountTotal, @currency, @successTimeMs, @deadlineMs, 'pending', NULL, 0, @createdAtMs,
-        NULL, NULL, NULL, NULL, @createdAtMs, @createdAtMs, NULL)
+        @leaseOwner, @leaseUntilMs, NULL, NULL, @createdAtMs, @createdAtMs, NULL)
       ON CONFLICT DO NOTHING`);
     this.lease = db.prepare(LEASE);
     this.leaseDue = db.prepare(`${LEASE} AND next_attempt_at_ms <= @now`);
@@ -83,8 +83,13 @@ export class SqlitePaidUnionIdStatements {
   }
 
   insertIfAbsent(payment: NewPayment): boolean {
-    const deadlineMs = payment.successTimeMs + PAYMENT_WINDOW_MS;
-    return this.insert.run({ ...payment, deadlineMs }).changes === 1;
+    return this.insertRow(newPaymentRow(payment));
+  }
+
+  /** The new row leased to `owner` in the same INSERT: the row, or `null` for a duplicate. */
+  insertLeased(payment: NewPayment, owner: string, leaseMs: number): Payment | null {
+    const row = newPaymentRow(payment, { owner, untilMs: payment.createdAtMs + leaseMs });
+    return this.insertRow(row) ? row : null;
   }
 
   claim(
@@ -104,6 +109,11 @@ export class SqlitePaidUnionIdStatements {
 
   markResolved(transactionId: string, owner: string, unionid: string, now: number): boolean {
     return this.resolveInTransaction({ transactionId, owner, unionid, now });
+  }
+
+  private insertRow(row: Payment): boolean {
+    // better-sqlite3 binds named parameters from plain objects only.
+    return this.insert.run({ ...row }).changes === 1;
   }
 }
 

@@ -4,21 +4,28 @@ import type { Payment } from './entities';
 import type { NewPayment } from './interfaces';
 import { SqlitePaidUnionIdStatements } from './sqlite-paid-unionid.statements';
 import { TypeOrmPaidUnionIdStore } from './typeorm-paid-unionid.store';
-import { SerialQueue } from './utils';
+import { SerialQueue, SqliteGroupCommit } from './utils';
+
+/** The prepared statements and the group commit of the DataSource's connection. */
+interface SqliteConnection {
+  statements: SqlitePaidUnionIdStatements;
+  group: SqliteGroupCommit;
+}
 
 /**
  * The store on SQLite (better-sqlite3): the hot path (store, claim, resolve) on prepared
- * statements, the rest through TypeORM.
+ * statements with group commit, the rest through TypeORM.
  *
  * better-sqlite3 gives TypeORM a single connection: an open transaction would absorb any
  * statement issued meanwhile, and a second BEGIN would fail. So this process runs its
- * operations one at a time.
+ * operations one at a time. The hot-path writes of one event-loop turn share one transaction
+ * (one fsync under `synchronous=FULL`); each resolves once its transaction committed.
  *
  * @publicApi
  */
 export class SqlitePaidUnionIdStore extends TypeOrmPaidUnionIdStore {
   private readonly queue = new SerialQueue();
-  private prepared?: SqlitePaidUnionIdStatements;
+  private connected?: SqliteConnection;
 
   /** @param dataSource a better-sqlite3 DataSource with the module's migrations run. */
   constructor(dataSource: DataSource) {
@@ -27,17 +34,41 @@ export class SqlitePaidUnionIdStore extends TypeOrmPaidUnionIdStore {
 
   /** Prepared on first use, once connected. */
   private get statements(): SqlitePaidUnionIdStatements {
-    if (!this.prepared) {
+    return this.connection.statements;
+  }
+
+  private get connection(): SqliteConnection {
+    if (!this.connected) {
       const { databaseConnection } = this.dataSource.driver as unknown as {
         databaseConnection: Database;
       };
-      this.prepared = new SqlitePaidUnionIdStatements(databaseConnection);
+      this.connected = {
+        statements: new SqlitePaidUnionIdStatements(databaseConnection),
+        group: new SqliteGroupCommit(databaseConnection, this.queue),
+      };
     }
-    return this.prepared;
+    return this.connected;
   }
 
   override insertIfAbsent(payment: NewPayment): Promise<boolean> {
-    return this.run(async () => this.statements.insertIfAbsent(payment));
+    return this.grouped((s) => s.insertIfAbsent(payment));
+  }
+
+  override insertLeased(
+    payment: NewPayment,
+    owner: string,
+    leaseMs: number,
+  ): Promise<Payment | null> {
+    return this.grouped((s) => s.insertLeased(payment, owner, leaseMs));
+  }
+
+  override claimOne(
+    transactionId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<Payment | null> {
+    return this.grouped((s) => s.claim(transactionId, owner, now, leaseMs, false));
   }
 
   override markResolved(
@@ -46,13 +77,14 @@ export class SqlitePaidUnionIdStore extends TypeOrmPaidUnionIdStore {
     unionid: string,
     now: number,
   ): Promise<boolean> {
-    return this.run(async () => this.statements.markResolved(transactionId, owner, unionid, now));
+    return this.grouped((s) => s.markResolved(transactionId, owner, unionid, now));
   }
 
   protected override run<T>(job: () => Promise<T>): Promise<T> {
     return this.queue.run(job);
   }
 
+  /** Called inside `run` (claimDue): a direct statement, in that job's turn of the queue. */
   protected override async lease(
     transactionId: string,
     owner: string,
@@ -61,5 +93,11 @@ export class SqlitePaidUnionIdStore extends TypeOrmPaidUnionIdStore {
     dueOnly: boolean,
   ): Promise<Payment | null> {
     return this.statements.claim(transactionId, owner, now, leaseMs, dueOnly);
+  }
+
+  /** A hot-path write in this turn's group transaction; settles after its commit. */
+  private async grouped<T>(write: (statements: SqlitePaidUnionIdStatements) => T): Promise<T> {
+    const { statements, group } = this.connection;
+    return group.submit(() => write(statements));
   }
 }

@@ -1,10 +1,8 @@
 import type { DataSource, EntityManager, QueryResult, UpdateQueryBuilder } from 'typeorm';
-import {
-  PAYMENT_WINDOW_EXPIRED_ERRMSG,
-  PAYMENT_WINDOW_MS,
-} from '../paid-unionid-capture.constants';
+import { PAYMENT_WINDOW_EXPIRED_ERRMSG } from '../paid-unionid-capture.constants';
 import { Payment, UnionId } from './entities';
 import type { NewPayment, PaymentStatus } from './interfaces';
+import { newPaymentRow } from './new-payment.row';
 import { PaidUnionIdStore } from './paid-unionid.store';
 
 /** Rows returned by `pendingWithoutLease` when no limit is given. */
@@ -31,35 +29,22 @@ export class TypeOrmPaidUnionIdStore extends PaidUnionIdStore {
    * @returns `true` only when this call created the row.
    */
   insertIfAbsent(payment: NewPayment): Promise<boolean> {
-    return this.run(async () => {
-      const [sql, parameters] = this.dataSource
-        .createQueryBuilder()
-        .insert()
-        .into(Payment)
-        .values({
-          ...payment,
-          deadlineMs: payment.successTimeMs + PAYMENT_WINDOW_MS,
-          status: 'pending',
-          unionid: null,
-          attempts: 0,
-          nextAttemptAtMs: payment.createdAtMs,
-          leaseOwner: null,
-          leaseUntilMs: null,
-          lastErrcode: null,
-          lastErrmsg: null,
-          updatedAtMs: payment.createdAtMs,
-          resolvedAtMs: null,
-          eventDeliveredAtMs: null,
-          eventAttempts: 0,
-          eventNextAtMs: null,
-        })
-        .orIgnore()
-        .getQueryAndParameters();
-      // The affected-row count is the only portable "was it inserted" signal: SQLite has no
-      // RETURNING in TypeORM, and InsertResult drops the count.
-      const result = await this.execute(sql, parameters);
-      return result.affected === 1;
-    });
+    return this.run(() => this.insertRow(newPaymentRow(payment)));
+  }
+
+  /**
+   * Stores a new pending payment already leased to `owner` (one INSERT ... ON CONFLICT DO
+   * NOTHING): the in-process fast path, no claim and no read after it.
+   *
+   * @returns the new row, or `null` when the payment exists already.
+   */
+  override insertLeased(
+    payment: NewPayment,
+    owner: string,
+    leaseMs: number,
+  ): Promise<Payment | null> {
+    const row = newPaymentRow(payment, { owner, untilMs: payment.createdAtMs + leaseMs });
+    return this.run(async () => ((await this.insertRow(row)) ? row : null));
   }
 
   /**
@@ -410,6 +395,21 @@ export class TypeOrmPaidUnionIdStore extends PaidUnionIdStore {
       .andWhere('status = :pending', { pending: 'pending' satisfies PaymentStatus })
       .andWhere('lease_owner = :owner', { owner })
       .execute();
+    return result.affected === 1;
+  }
+
+  /** INSERT ... ON CONFLICT DO NOTHING of a new row: `true` when this call created it. */
+  private async insertRow(row: Payment): Promise<boolean> {
+    const [sql, parameters] = this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(Payment)
+      .values(row)
+      .orIgnore()
+      .getQueryAndParameters();
+    // The affected-row count is the only portable "was it inserted" signal: SQLite has no
+    // RETURNING in TypeORM, and InsertResult drops the count.
+    const result = await this.execute(sql, parameters);
     return result.affected === 1;
   }
 

@@ -5,7 +5,7 @@ import {
 } from '@nestjs/common';
 import { Queue, type ConnectionOptions, type RedisClient } from 'bullmq';
 import type { CaptureSettings } from '../../capture-settings';
-import type { PaidUnionIdStore } from '../../store';
+import type { NewPayment, PaidUnionIdStore } from '../../store';
 import type { LocalLookupPool } from '../local-lookup.pool';
 import { describeError } from '../lookup-owner';
 import { LookupDispatcher } from '../lookup.dispatcher';
@@ -98,6 +98,12 @@ export class BullmqLookupDispatcher
       new Promise((resolve) => (timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS))),
     ]);
     clearTimeout(timer);
+  }
+
+  async insertAndDispatch(payment: NewPayment): Promise<boolean> {
+    const stored = await this.payments.insertIfAbsent(payment);
+    if (stored) this.dispatch(payment.transactionId);
+    return stored;
   }
 
   dispatch(transactionId: string): void {

@@ -234,6 +234,138 @@ export function describePaidUnionIdStore(
       });
     });
 
+    describe('writes of one event-loop turn (group commit)', () => {
+      it('gives exactly one true per transaction id and per notification id among 40 inserts of one turn', async () => {
+        // 20 distinct payments, each sent twice (a WeChat retry: same transaction, new notification
+        // id), and 10 others reusing notification ids of the first ones, all in one turn.
+        const inserts = [
+          ...Array.from({ length: 20 }, (_, i) => newPayment(i + 1)),
+          ...Array.from({ length: 10 }, (_, i) => ({
+            ...newPayment(i + 1),
+            notificationId: `EV-RETRY-${i + 1}`,
+          })),
+          ...Array.from({ length: 10 }, (_, i) =>
+            newPayment(i + 101, { notificationId: newPayment(i + 11).notificationId }),
+          ),
+        ];
+        const results = await Promise.all(
+          inserts.map((payment, i) => (i % 2 === 0 ? a : b).insertIfAbsent(payment)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(20);
+        expect(await countRows()).toBe(20);
+        // Each payment 1..20 ends up stored once, whichever of its racing inserts won.
+        for (let n = 1; n <= 20; n++) {
+          const winners = inserts
+            .map((payment, i) => ({ payment, won: results[i] }))
+            .filter(
+              ({ payment, won }) =>
+                won &&
+                (payment.transactionId === newPayment(n).transactionId ||
+                  payment.notificationId === newPayment(n).notificationId),
+            );
+          expect(winners).toHaveLength(1);
+        }
+      });
+
+      it('resolves each write only once it is committed (another connection sees it)', async () => {
+        const seen = await Promise.all(
+          [1, 2, 3].map(async (n) => {
+            expect(await a.insertIfAbsent(newPayment(n))).toBe(true);
+            return dsB
+              .getRepository(Payment)
+              .existsBy({ transactionId: newPayment(n).transactionId });
+          }),
+        );
+        expect(seen).toEqual([true, true, true]);
+      });
+
+      it('rejects a bad row alone: the other writes of its turn are stored and acknowledged', async () => {
+        const claimed = await insertAndClaim(50);
+        const bad = { ...newPayment(2), openid: null } as unknown as NewPayment;
+        const results = await Promise.allSettled([
+          a.insertIfAbsent(newPayment(1)),
+          a.insertIfAbsent(bad),
+          a.insertLeased(newPayment(3), 'A', LEASE_MS),
+          a.markResolved(claimed.transactionId, 'A', 'oUNION-50', T0 + 1),
+        ]);
+        expect(results.map((r) => r.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        expect(await countRows()).toBe(3);
+        expect(await b.findByTransactionId(newPayment(2).transactionId)).toBeNull();
+        expect(await b.findByTransactionId(newPayment(3).transactionId)).toMatchObject({
+          leaseOwner: 'A',
+        });
+        expect(await b.findUnionId(claimed.openid)).toBe('oUNION-50');
+      });
+    });
+
+    describe('insertLeased', () => {
+      it('stores the payment leased to the owner and returns the row as stored', async () => {
+        const payment = newPayment(1);
+        const leased = await a.insertLeased(payment, 'A', LEASE_MS);
+        expect(leased).toEqual({
+          ...payment,
+          deadlineMs: payment.successTimeMs + PAYMENT_WINDOW_MS,
+          status: 'pending',
+          unionid: null,
+          attempts: 0,
+          nextAttemptAtMs: T0,
+          leaseOwner: 'A',
+          leaseUntilMs: T0 + LEASE_MS,
+          lastErrcode: null,
+          lastErrmsg: null,
+          updatedAtMs: T0,
+          resolvedAtMs: null,
+          eventDeliveredAtMs: null,
+          eventAttempts: 0,
+          eventNextAtMs: null,
+        });
+        expect(await b.findByTransactionId(payment.transactionId)).toEqual(leased);
+      });
+
+      it('returns null for a duplicate (transaction id or notification id) and changes nothing', async () => {
+        await a.insertIfAbsent(newPayment(1));
+        expect(
+          await b.insertLeased({ ...newPayment(1), notificationId: 'EV-RETRY' }, 'B', LEASE_MS),
+        ).toBeNull();
+        expect(
+          await b.insertLeased(
+            newPayment(2, { notificationId: newPayment(1).notificationId }),
+            'B',
+            LEASE_MS,
+          ),
+        ).toBeNull();
+        expect(await row(newPayment(1).transactionId)).toMatchObject({ leaseOwner: null });
+        expect(await countRows()).toBe(1);
+      });
+
+      it('gives one winner among concurrent insertLeased and insertIfAbsent of one payment', async () => {
+        const payment = newPayment(1);
+        const results = await Promise.all([
+          a.insertLeased(payment, 'A', LEASE_MS),
+          b.insertLeased({ ...payment, notificationId: 'EV-RETRY-1' }, 'B', LEASE_MS),
+          a.insertIfAbsent({ ...payment, notificationId: 'EV-RETRY-2' }),
+          a.insertLeased({ ...payment, notificationId: 'EV-RETRY-3' }, 'A', LEASE_MS),
+        ]);
+        expect(results.filter((r) => r !== null && r !== false)).toHaveLength(1);
+        expect(await countRows()).toBe(1);
+      });
+
+      it('holds the row like a claim: no other owner until the lease runs out; the owner resolves it', async () => {
+        const { transactionId } = newPayment(1);
+        await a.insertLeased(newPayment(1), 'A', LEASE_MS);
+        expect(await b.claimOne(transactionId, 'B', T0 + 1, LEASE_MS)).toBeNull();
+        expect(await b.claimDue('B', T0 + LEASE_MS, LEASE_MS, 10)).toEqual([]);
+        expect(await a.pendingWithoutLease(T0 + 1)).toEqual([]);
+        expect(await a.markResolved(transactionId, 'A', 'oUNION-1', T0 + 2)).toBe(true);
+        expect(await row(transactionId)).toMatchObject({ status: 'resolved', attempts: 1 });
+      });
+    });
+
     describe('claimDue and claimOne', () => {
       it('leases only pending, due, unleased rows, oldest due first, up to the limit', async () => {
         await a.insertIfAbsent(newPayment(1, { createdAtMs: T0 - 30 }));

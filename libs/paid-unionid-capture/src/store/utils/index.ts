@@ -1,1 +1,2 @@
 export * from './serial-queue.util';
+export * from './sqlite-group-commit.util';

@@ -1,0 +1,33 @@
+import { PAYMENT_WINDOW_MS } from '../paid-unionid-capture.constants';
+import { Payment } from './entities';
+import type { NewPayment } from './interfaces';
+
+/** Who holds a row as it is inserted: its owner, until when (epoch ms). */
+export interface InitialLease {
+  readonly owner: string;
+  readonly untilMs: number;
+}
+
+/**
+ * The row a new payment is stored as: pending, due at once (`createdAtMs`), no attempt yet,
+ * leased to `lease` or unleased. Both stores insert exactly this, and return it as read back.
+ */
+export function newPaymentRow(payment: NewPayment, lease: InitialLease | null = null): Payment {
+  return Object.assign(new Payment(), {
+    ...payment,
+    deadlineMs: payment.successTimeMs + PAYMENT_WINDOW_MS,
+    status: 'pending',
+    unionid: null,
+    attempts: 0,
+    nextAttemptAtMs: payment.createdAtMs,
+    leaseOwner: lease?.owner ?? null,
+    leaseUntilMs: lease?.untilMs ?? null,
+    lastErrcode: null,
+    lastErrmsg: null,
+    updatedAtMs: payment.createdAtMs,
+    resolvedAtMs: null,
+    eventDeliveredAtMs: null,
+    eventAttempts: 0,
+    eventNextAtMs: null,
+  } satisfies Payment);
+}
