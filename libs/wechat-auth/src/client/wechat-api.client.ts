@@ -61,12 +61,14 @@ export class WechatApiClient {
     const app = resolveApp(this.options, options.appId);
     const send = (accessToken?: string): Promise<WechatResponseBody> =>
       this.transport.send({
-        ...request,
+        method: request.method,
+        path: request.path,
+        body: request.body,
         baseUrl: app.apiBaseUrl,
-        query: {
-          ...(accessToken === undefined ? {} : { access_token: accessToken }),
-          ...request.query,
-        },
+        query:
+          accessToken === undefined
+            ? request.query
+            : { access_token: accessToken, ...request.query },
         deadline: options.deadline,
       });
     if (app.tokenMode === 'cloud') {

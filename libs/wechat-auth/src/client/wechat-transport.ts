@@ -1,9 +1,8 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { AxiosError, type AxiosResponse } from 'axios';
+import { AxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { setMaxListeners } from 'node:events';
-import type { Agent } from 'node:http';
-import { catchError, firstValueFrom, map, of } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { createWechatApiError, WechatApiError } from '../errors/wechat-api.error';
 import {
   WechatDeadlineExceededError,
@@ -23,6 +22,7 @@ import {
 import { backoffDelay, untilNextMinute } from './backoff';
 import { delay as wait } from './delay';
 import { encodeQuery, redactSecrets } from './redact';
+import { isUndiciAdapter, NEVER_CANCELED } from './undici-axios.adapter';
 
 /** One request to a WeChat API, as `WechatTransport.send` takes it. @publicApi */
 export interface WechatRequest {
@@ -129,23 +129,29 @@ export class WechatTransport implements OnApplicationShutdown {
     lastErrcode: number | undefined,
   ): Promise<Attempt> {
     const query = request.query ? encodeQuery(request.query) : '';
-    const url = `${request.baseUrl}${request.path}${query ? `?${query}` : ''}`;
-    const outcome = await firstValueFrom(
-      this.http
-        .request<unknown>({
-          method: request.method,
-          url,
-          data: request.body,
-          timeout: Math.max(1, Math.floor(timeoutMs)),
-          signal,
-          validateStatus: () => true,
-          responseType: 'json',
-        })
-        .pipe(
-          map((response) => this.interpret(request.path, response, lastErrcode)),
-          catchError((error: unknown) => of(this.networkFailure(request.path, error, lastErrcode))),
-        ),
-    );
+    const config: AxiosRequestConfig = {
+      method: request.method,
+      url: query
+        ? `${request.baseUrl}${request.path}?${query}`
+        : `${request.baseUrl}${request.path}`,
+      timeout: Math.max(1, Math.floor(timeoutMs)),
+      signal,
+      validateStatus: acceptEveryStatus,
+      responseType: 'json',
+      // Cancelled through `signal`: without a token of its own, HttpService would build a
+      // CancelToken per request and a CanceledError after each one (measurable per call).
+      cancelToken: NEVER_CANCELED,
+    };
+    if (request.body !== undefined) {
+      config.data = request.body;
+    }
+    let outcome: Attempt;
+    try {
+      const response = await firstValueFrom(this.http.request<unknown>(config));
+      outcome = this.interpret(request.path, response, lastErrcode);
+    } catch (error) {
+      outcome = this.networkFailure(request.path, error, lastErrcode);
+    }
     // A cancelled attempt says nothing about WeChat: keep it out of the metrics.
     if (!request.signal?.aborted) {
       this.report(request.path, outcome);
@@ -213,13 +219,18 @@ export class WechatTransport implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
+    // Requests in flight fail as cancelled first, then the pools close.
     this.shutdown.abort();
-    const defaults = this.http.axiosRef.defaults;
-    (defaults.httpAgent as Agent | undefined)?.destroy();
-    (defaults.httpsAgent as Agent | undefined)?.destroy();
+    const adapter = this.http.axiosRef.defaults.adapter;
+    if (isUndiciAdapter(adapter)) {
+      await adapter.destroy();
+    }
   }
 }
+
+/** WeChat's HTTP errors are answers too: `interpret` reads every status. */
+const acceptEveryStatus = (): boolean => true;
 
 function abandoned(path: string): WechatDeadlineExceededError {
   return new WechatDeadlineExceededError(path, abandonedFetchMessage(path));
