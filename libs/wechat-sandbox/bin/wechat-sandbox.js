@@ -8,10 +8,12 @@ const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(
     [
-      'usage: wechat-sandbox [--port N] [--app APPID:SECRET]... [--cloud APPID] [--seed N]',
+      'usage: wechat-sandbox [--port N] [--app APPID:SECRET]...',
+      '                      [--component APPID:SECRET:TOKEN:AESKEY]... [--cloud APPID] [--seed N]',
       '',
-      'Serves GET /cgi-bin/token, POST /cgi-bin/stable_token and GET /wxa/getpaidunionid on',
-      '127.0.0.1, and the control API under /__sandbox (payments, apps, faults, fail-next,',
+      'Serves GET /cgi-bin/token, POST /cgi-bin/stable_token, GET /wxa/getpaidunionid and the',
+      'third-party platform endpoints POST /cgi-bin/component/* on 127.0.0.1, and the control API',
+      'under /__sandbox (payments, apps, components, tickets, authorisations, faults, fail-next,',
       'clock, counters). Prints "WeChat sandbox listening on http://127.0.0.1:PORT" when ready.',
       '',
     ].join('\n'),

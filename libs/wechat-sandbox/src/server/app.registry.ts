@@ -24,6 +24,11 @@ export class AppRegistry {
     });
   }
 
+  /** Whether `appId` is a configured mini program. */
+  has(appId: string): boolean {
+    return this.apps.has(appId);
+  }
+
   checkCredentials(appId: string, secret: string): AppCredentialCheck {
     const app = this.apps.get(appId);
     if (!app) return { ok: false, errcode: 40013 };

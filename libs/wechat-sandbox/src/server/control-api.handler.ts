@@ -1,8 +1,15 @@
-import { SandboxInputError } from './errors';
+import { SandboxComponentPushError, SandboxInputError } from './errors';
 import { parseJson, sendJson } from './http-io.util';
 import type {
   SandboxAppConfig,
   SandboxClock,
+  SandboxComponentAuthorizationInput,
+  SandboxComponentAuthorizationResult,
+  SandboxComponentConfig,
+  SandboxComponentPushOutcome,
+  SandboxComponentTicketPush,
+  SandboxComponentUnauthorizationInput,
+  SandboxComponentUnauthorizationResult,
   SandboxCounters,
   SandboxFaultKind,
   SandboxFaults,
@@ -23,9 +30,25 @@ export interface SandboxControl {
   setFaults(faults: SandboxFaults): void;
   failNext(...kinds: SandboxFaultKind[]): void;
   failNextToken(...kinds: SandboxFaultKind[]): void;
+  failNextComponent(...kinds: SandboxFaultKind[]): void;
   revokeAllTokens(): void;
   counters(): SandboxCounters;
   resetCounters(): void;
+  addComponent(config: SandboxComponentConfig): void;
+  issueComponentTicket(componentAppId: string): string;
+  pushComponentTicket(componentAppId: string, url?: string): Promise<SandboxComponentTicketPush>;
+  setComponentEventUrl(componentAppId: string, url: string | null): void;
+  settleComponentPushes(): Promise<SandboxComponentPushOutcome[]>;
+  authorizeComponent(
+    input: SandboxComponentAuthorizationInput,
+  ): Promise<SandboxComponentAuthorizationResult>;
+  updateComponentAuthorization(
+    input: SandboxComponentAuthorizationInput,
+  ): Promise<SandboxComponentAuthorizationResult>;
+  unauthorizeComponent(
+    input: SandboxComponentUnauthorizationInput,
+  ): Promise<SandboxComponentUnauthorizationResult>;
+  rotateAuthorizerRefreshToken(componentAppId: string, authorizerAppId: string): void;
 }
 
 type ControlRoute = (control: SandboxControl, body: () => unknown) => unknown;
@@ -92,13 +115,69 @@ const ROUTES: Record<string, Partial<Record<'GET' | 'POST', ControlRoute>>> = {
       return OK;
     },
   },
+  'fail-next-component': {
+    POST: (control, body) => {
+      control.failNextComponent(...kindsOf(body()));
+      return OK;
+    },
+  },
+  components: {
+    POST: (control, body) => {
+      control.addComponent(body() as SandboxComponentConfig);
+      return OK;
+    },
+  },
+  'issue-component-ticket': {
+    POST: (control, body) => {
+      const { componentAppId } = fieldsOf(body(), ['componentAppId']);
+      return { ticket: control.issueComponentTicket(componentAppId as string) };
+    },
+  },
+  'push-component-ticket': {
+    POST: (control, body) => {
+      const { componentAppId, url } = fieldsOf(body(), ['componentAppId', 'url']);
+      return control.pushComponentTicket(componentAppId as string, url as string | undefined);
+    },
+  },
+  'component-event-url': {
+    POST: (control, body) => {
+      const { componentAppId, url } = fieldsOf(body(), ['componentAppId', 'url']);
+      control.setComponentEventUrl(componentAppId as string, (url ?? null) as string | null);
+      return OK;
+    },
+  },
+  'settle-component-pushes': {
+    POST: (control) => control.settleComponentPushes(),
+  },
+  'authorize-component': {
+    POST: (control, body) =>
+      control.authorizeComponent(body() as SandboxComponentAuthorizationInput),
+  },
+  'update-component-authorization': {
+    POST: (control, body) =>
+      control.updateComponentAuthorization(body() as SandboxComponentAuthorizationInput),
+  },
+  'unauthorize-component': {
+    POST: (control, body) =>
+      control.unauthorizeComponent(body() as SandboxComponentUnauthorizationInput),
+  },
+  'rotate-authorizer-refresh-token': {
+    POST: (control, body) => {
+      const { componentAppId, authorizerAppId } = fieldsOf(body(), [
+        'componentAppId',
+        'authorizerAppId',
+      ]);
+      control.rotateAuthorizerRefreshToken(componentAppId as string, authorizerAppId as string);
+      return OK;
+    },
+  },
 };
 
 /**
  * Serves `/__sandbox/*` so that tests and demos running the app in another process can drive
- * the sandbox. Faults never apply here.
+ * the sandbox. Faults never apply here. Invalid input answers 400, a push that got no answer 502.
  */
-export function handleControl(control: SandboxControl, ex: SandboxExchange): void {
+export async function handleControl(control: SandboxControl, ex: SandboxExchange): Promise<void> {
   const name = ex.path.slice(CONTROL_PREFIX.length);
   const route = Object.prototype.hasOwnProperty.call(ROUTES, name) ? ROUTES[name] : undefined;
   if (!route) {
@@ -116,11 +195,23 @@ export function handleControl(control: SandboxControl, ex: SandboxExchange): voi
     return parsed;
   };
   try {
-    sendJson(ex.res, 200, handler(control, body));
+    sendJson(ex.res, 200, await handler(control, body));
   } catch (error) {
-    if (!(error instanceof SandboxInputError)) throw error;
-    sendJson(ex.res, 400, { error: error.message });
+    if (error instanceof SandboxInputError) sendJson(ex.res, 400, { error: error.message });
+    else if (error instanceof SandboxComponentPushError) {
+      sendJson(ex.res, 502, { error: error.message });
+    } else throw error;
   }
+}
+
+/** The body as an object with only `allowed` keys (their values are checked by the method). */
+function fieldsOf(input: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (!isObject(input)) throw new SandboxInputError('the body must be a JSON object');
+  const unknown = Object.keys(input).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new SandboxInputError(`the body has unknown field(s): ${unknown.join(', ')}`);
+  }
+  return input;
 }
 
 function kindsOf(input: unknown): SandboxFaultKind[] {

@@ -2,13 +2,14 @@ import type { SandboxFaultKind, SandboxFaults } from './interfaces';
 import { createSeededRandom } from './seeded-random.util';
 
 /**
- * Decides which getpaidunionid / token requests fail and how, and holds requests back for
- * `delayMs` and `hang`.
+ * Decides which getpaidunionid / token / third-party platform requests fail and how, and holds
+ * requests back for `delayMs`, `hang` and `componentDelayMs`.
  */
 export class FaultInjector {
   private faults: SandboxFaults = {};
   private readonly lookupQueue: SandboxFaultKind[] = [];
   private readonly tokenQueue: SandboxFaultKind[] = [];
+  private readonly componentQueue: SandboxFaultKind[] = [];
   private readonly hangReleases = new Set<() => void>();
   private readonly random: () => number;
 
@@ -38,6 +39,10 @@ export class FaultInjector {
     this.tokenQueue.push(...kinds);
   }
 
+  enqueueComponentFaults(kinds: readonly SandboxFaultKind[]): void {
+    this.componentQueue.push(...kinds);
+  }
+
   /**
    * Waits `delayMs`, then while `hang` is on. Resolves `false` when `stopSignal` aborts first
    * (the request must then not be answered).
@@ -48,6 +53,16 @@ export class FaultInjector {
     while (this.faults.hang) {
       if (!(await this.waitForHangRelease(stopSignal))) return false;
     }
+    return !stopSignal.aborted;
+  }
+
+  /**
+   * Waits `componentDelayMs` before a third-party platform answer. Resolves `false` when
+   * `stopSignal` aborts first.
+   */
+  async holdComponent(stopSignal: AbortSignal): Promise<boolean> {
+    const delayMs = this.faults.componentDelayMs ?? 0;
+    if (delayMs > 0 && !(await sleep(delayMs, stopSignal))) return false;
     return !stopSignal.aborted;
   }
 
@@ -69,6 +84,13 @@ export class FaultInjector {
     const queued = this.tokenQueue.shift();
     if (queued !== undefined) return queued;
     return this.faults.tokenError ? { ...this.faults.tokenError } : undefined;
+  }
+
+  /** The fault for this third-party platform call: the queue first, then `componentError`. */
+  nextComponentFault(): SandboxFaultKind | undefined {
+    const queued = this.componentQueue.shift();
+    if (queued !== undefined) return queued;
+    return this.faults.componentError ? { ...this.faults.componentError } : undefined;
   }
 
   private waitForHangRelease(stopSignal: AbortSignal): Promise<boolean> {

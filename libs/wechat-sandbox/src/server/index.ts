@@ -1,8 +1,23 @@
-export { SandboxInputError } from './errors';
+export { SandboxComponentPushError, SandboxInputError } from './errors';
 export type {
+  ComponentMessageDecryptInput,
+  ComponentMessageEncryptInput,
+  ComponentMessagePlaintext,
+  ComponentPush,
+  ComponentPushInput,
+  ComponentPushOpenInput,
+  ComponentPushQuery,
   SandboxAppConfig,
   SandboxCliIo,
   SandboxClock,
+  SandboxComponentAuthorizationInput,
+  SandboxComponentAuthorizationResult,
+  SandboxComponentConfig,
+  SandboxComponentPushAnswer,
+  SandboxComponentPushOutcome,
+  SandboxComponentTicketPush,
+  SandboxComponentUnauthorizationInput,
+  SandboxComponentUnauthorizationResult,
   SandboxCounters,
   SandboxErrorFault,
   SandboxFaultKind,
@@ -13,5 +28,15 @@ export type {
   SandboxSignalSource,
   WechatSandboxOptions,
 } from './interfaces';
+export {
+  buildComponentEventXml,
+  buildComponentPush,
+  componentMsgSignature,
+  componentSignature,
+  decryptComponentMessage,
+  encryptComponentMessage,
+  openComponentPush,
+  readComponentXmlField,
+} from './platform';
 export { parseSandboxCliArgs, runSandboxCli } from './sandbox.cli';
 export { WechatSandbox } from './wechat-sandbox.server';

@@ -1,6 +1,7 @@
 import { answerWithFault } from './fault-response.util';
 import { sendJson } from './http-io.util';
 import type { SandboxPayment } from './interfaces';
+import { PAID_UNIONID_FUNC_ID } from './platform/component.constants';
 import type { SandboxContext, SandboxExchange } from './sandbox.context';
 import { wechatError } from './wechat-error.util';
 
@@ -71,5 +72,11 @@ function callingApp(
     return cloudAppId === undefined ? { errcode: 41001 } : { appId: cloudAppId };
   }
   const check = ctx.tokens.check(accessToken);
-  return check.ok ? { appId: check.appId } : { errcode: check.errcode };
+  if (check.ok) return { appId: check.appId };
+  // A third-party platform calling on behalf of a mini program (authorizer_access_token).
+  const authorizer = ctx.authorizations.checkAccessToken(accessToken);
+  if (authorizer === undefined) return { errcode: check.errcode };
+  if (!authorizer.ok) return { errcode: authorizer.errcode };
+  if (!authorizer.funcIds.includes(PAID_UNIONID_FUNC_ID)) return { errcode: 61007 };
+  return { appId: authorizer.appId };
 }

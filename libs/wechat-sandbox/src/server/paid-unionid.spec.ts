@@ -232,6 +232,12 @@ describe('WechatSandbox GET /wxa/getpaidunionid', () => {
       lookups: 3,
       lookupsByTransaction: { [payment.transactionId]: 2, '1900000009:nope': 1 },
       successfulLookupsByTransaction: { [payment.transactionId]: 1 },
+      componentTokenFetches: 0,
+      preAuthCodes: 0,
+      queryAuth: 0,
+      authorizerTokenFetches: 0,
+      authorizerListCalls: 0,
+      componentPushes: 0,
     });
 
     sandbox.resetCounters();
@@ -240,6 +246,12 @@ describe('WechatSandbox GET /wxa/getpaidunionid', () => {
       lookups: 0,
       lookupsByTransaction: {},
       successfulLookupsByTransaction: {},
+      componentTokenFetches: 0,
+      preAuthCodes: 0,
+      queryAuth: 0,
+      authorizerTokenFetches: 0,
+      authorizerListCalls: 0,
+      componentPushes: 0,
     });
   });
 

@@ -34,7 +34,58 @@ describe('runSandboxCli', () => {
     });
   });
 
+  it('parses repeatable --component APPID:SECRET:TOKEN:AESKEY (the secret may hold colons)', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    expect(
+      parseSandboxCliArgs([
+        '--component',
+        `wxc1:sec:ret:tok1:${key}`,
+        `--component=wxc2:s2:tok2:${key}`,
+      ]),
+    ).toEqual({
+      apps: [],
+      components: [
+        { componentAppId: 'wxc1', componentSecret: 'sec:ret', token: 'tok1', encodingAesKey: key },
+        { componentAppId: 'wxc2', componentSecret: 's2', token: 'tok2', encodingAesKey: key },
+      ],
+    });
+  });
+
+  it('starts a sandbox with a --component whose api_component_token works', async () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    sandbox = await runSandboxCli(['--component', `wxclicomponent01:cli-secret:tok:${key}`], {
+      write: () => undefined,
+      signals: new EventEmitter(),
+    });
+    const ticket = sandbox.issueComponentTicket('wxclicomponent01');
+    const res = await fetch(`${sandbox.url}/cgi-bin/component/api_component_token`, {
+      method: 'POST',
+      body: JSON.stringify({
+        component_appid: 'wxclicomponent01',
+        component_appsecret: 'cli-secret',
+        component_verify_ticket: ticket,
+      }),
+    });
+    expect(await res.json()).toEqual({
+      component_access_token: expect.any(String),
+      expires_in: 7200,
+    });
+  });
+
+  it('refuses a --component with a bad key at start, without echoing it', async () => {
+    const started = runSandboxCli(['--component', 'wxc:s:t:secret-value-key'], {
+      write: () => undefined,
+      signals: new EventEmitter(),
+    });
+    await expect(started).rejects.toThrow(/encodingAesKey/);
+    await expect(started).rejects.not.toThrow(/secret-value/);
+  });
+
   it.each([
+    [['--component', 'wxc:secret-value:tok']],
+    [['--component', 'wxc::tok:key']],
+    [['--component', 'wxc:secret-value::key']],
+    [['--component', 'wxc:secret-value:tok:']],
     [['--port', 'abc']],
     [['--port']],
     [['--app', 'no-colon-secret-value']],

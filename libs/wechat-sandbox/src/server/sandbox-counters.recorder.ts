@@ -1,5 +1,14 @@
 import type { SandboxCounters } from './interfaces';
 
+/** The counters of the third-party platform endpoints and pushes. */
+export type ComponentCounter =
+  | 'componentTokenFetches'
+  | 'preAuthCodes'
+  | 'queryAuth'
+  | 'authorizerTokenFetches'
+  | 'authorizerListCalls'
+  | 'componentPushes';
+
 /** Counts requests to the WeChat endpoints. */
 export class SandboxCountersRecorder {
   private counters: SandboxCounters = emptyCounters();
@@ -20,8 +29,13 @@ export class SandboxCountersRecorder {
     increment(this.counters.successfulLookupsByTransaction, transactionKey);
   }
 
+  component(counter: ComponentCounter): void {
+    this.counters[counter] += 1;
+  }
+
   snapshot(): SandboxCounters {
     return {
+      ...this.counters,
       tokenCalls: { ...this.counters.tokenCalls },
       lookups: this.counters.lookups,
       lookupsByTransaction: Object.fromEntries(Object.entries(this.counters.lookupsByTransaction)),
@@ -42,6 +56,12 @@ function emptyCounters(): SandboxCounters {
     lookups: 0,
     lookupsByTransaction: {},
     successfulLookupsByTransaction: {},
+    componentTokenFetches: 0,
+    preAuthCodes: 0,
+    queryAuth: 0,
+    authorizerTokenFetches: 0,
+    authorizerListCalls: 0,
+    componentPushes: 0,
   };
 }
 

@@ -1,45 +1,51 @@
 import { SandboxInputError } from './errors';
 import type {
   SandboxAppConfig,
+  SandboxComponentConfig,
   SandboxErrorFault,
   SandboxFaultKind,
   SandboxFaults,
   SandboxPaymentInput,
   WechatSandboxOptions,
 } from './interfaces';
+import { isEncodingAesKey } from './platform/component-message.crypto';
 
 // Runtime checks: the same values also arrive as JSON over the control API.
 
-type UnknownRecord = Record<string, unknown>;
+export type UnknownRecord = Record<string, unknown>;
 
-function isRecord(value: unknown): value is UnknownRecord {
+export function isRecord(value: unknown): value is UnknownRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function record(value: unknown, what: string): UnknownRecord {
+export function record(value: unknown, what: string): UnknownRecord {
   if (!isRecord(value)) throw new SandboxInputError(`${what} must be an object`);
   return value;
 }
 
-function rejectUnknownKeys(value: UnknownRecord, allowed: readonly string[], what: string): void {
+export function rejectUnknownKeys(
+  value: UnknownRecord,
+  allowed: readonly string[],
+  what: string,
+): void {
   const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
     throw new SandboxInputError(`${what} has unknown field(s): ${unknown.join(', ')}`);
   }
 }
 
-function nonEmptyString(value: unknown, what: string): string {
+export function nonEmptyString(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new SandboxInputError(`${what} must be a non-empty string`);
   }
   return value;
 }
 
-function optionalString(value: unknown, what: string): string | undefined {
+export function optionalString(value: unknown, what: string): string | undefined {
   return value === undefined ? undefined : nonEmptyString(value, what);
 }
 
-function finiteNumber(value: unknown, what: string): number {
+export function finiteNumber(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new SandboxInputError(`${what} must be a finite number`);
   }
@@ -63,6 +69,24 @@ export function checkAppConfig(value: unknown, what = 'app'): SandboxAppConfig {
     throw new SandboxInputError(`${what}.openPlatformBound must be a boolean`);
   }
   return { appId, secret, openPlatformBound: app.openPlatformBound ?? true };
+}
+
+/** Checks a third-party platform config; the error never echoes the secret or the keys. */
+export function checkComponentConfig(value: unknown, what = 'component'): SandboxComponentConfig {
+  const component = record(value, what);
+  rejectUnknownKeys(
+    component,
+    ['componentAppId', 'componentSecret', 'token', 'encodingAesKey'],
+    what,
+  );
+  const componentAppId = nonEmptyString(component.componentAppId, `${what}.componentAppId`);
+  const componentSecret = nonEmptyString(component.componentSecret, `${what}.componentSecret`);
+  const token = nonEmptyString(component.token, `${what}.token`);
+  const { encodingAesKey } = component;
+  if (!isEncodingAesKey(encodingAesKey)) {
+    throw new SandboxInputError(`${what}.encodingAesKey must be 43 characters from [a-zA-Z0-9]`);
+  }
+  return { componentAppId, componentSecret, token, encodingAesKey };
 }
 
 /** Checks an errcode fault such as `{errcode: 45009}`. */
@@ -98,7 +122,16 @@ export function checkFaults(value: unknown): SandboxFaults {
   const faults = record(value, 'faults');
   rejectUnknownKeys(
     faults,
-    ['busyRate', 'http5xxRate', 'resetRate', 'delayMs', 'hang', 'tokenError'],
+    [
+      'busyRate',
+      'http5xxRate',
+      'resetRate',
+      'delayMs',
+      'hang',
+      'tokenError',
+      'componentError',
+      'componentDelayMs',
+    ],
     'faults',
   );
   const checked: SandboxFaults = {};
@@ -113,6 +146,11 @@ export function checkFaults(value: unknown): SandboxFaults {
     if (delayMs < 0) throw new SandboxInputError('faults.delayMs must be >= 0');
     checked.delayMs = delayMs;
   }
+  if (faults.componentDelayMs !== undefined) {
+    const delayMs = finiteNumber(faults.componentDelayMs, 'faults.componentDelayMs');
+    if (delayMs < 0) throw new SandboxInputError('faults.componentDelayMs must be >= 0');
+    checked.componentDelayMs = delayMs;
+  }
   if (faults.hang !== undefined) {
     if (typeof faults.hang !== 'boolean')
       throw new SandboxInputError('faults.hang must be a boolean');
@@ -120,6 +158,9 @@ export function checkFaults(value: unknown): SandboxFaults {
   }
   if (faults.tokenError !== undefined && faults.tokenError !== null) {
     checked.tokenError = checkErrorFault(faults.tokenError, 'faults.tokenError');
+  }
+  if (faults.componentError !== undefined && faults.componentError !== null) {
+    checked.componentError = checkErrorFault(faults.componentError, 'faults.componentError');
   }
   return checked;
 }
@@ -148,6 +189,7 @@ export function checkPaymentInput(value: unknown, what = 'payment'): SandboxPaym
 export interface CheckedSandboxOptions {
   port: number;
   apps: SandboxAppConfig[];
+  components: SandboxComponentConfig[];
   tokenTtlSeconds: number;
   cloudAppId: string | undefined;
   seed: number;
@@ -159,7 +201,7 @@ export function checkOptions(value: WechatSandboxOptions | undefined): CheckedSa
   const options = record(value ?? {}, 'options');
   rejectUnknownKeys(
     options,
-    ['port', 'apps', 'tokenTtlSeconds', 'cloud', 'seed', 'startTime'],
+    ['port', 'apps', 'components', 'tokenTtlSeconds', 'cloud', 'seed', 'startTime'],
     'options',
   );
   const port = options.port === undefined ? 0 : finiteNumber(options.port, 'options.port');
@@ -171,6 +213,12 @@ export function checkOptions(value: WechatSandboxOptions | undefined): CheckedSa
   }
   const apps = ((options.apps as unknown[] | undefined) ?? []).map((app, index) =>
     checkAppConfig(app, `options.apps[${index}]`),
+  );
+  if (options.components !== undefined && !Array.isArray(options.components)) {
+    throw new SandboxInputError('options.components must be an array');
+  }
+  const components = ((options.components as unknown[] | undefined) ?? []).map((component, index) =>
+    checkComponentConfig(component, `options.components[${index}]`),
   );
   const ttl =
     options.tokenTtlSeconds === undefined
@@ -193,5 +241,5 @@ export function checkOptions(value: WechatSandboxOptions | undefined): CheckedSa
     options.startTime === undefined
       ? Date.now()
       : finiteNumber(options.startTime, 'options.startTime');
-  return { port, apps, tokenTtlSeconds: ttl, cloudAppId, seed, startTime };
+  return { port, apps, components, tokenTtlSeconds: ttl, cloudAppId, seed, startTime };
 }

@@ -1,12 +1,19 @@
 import { SandboxInputError } from './errors';
-import type { SandboxAppConfig, SandboxCliIo, WechatSandboxOptions } from './interfaces';
+import type {
+  SandboxAppConfig,
+  SandboxCliIo,
+  SandboxComponentConfig,
+  WechatSandboxOptions,
+} from './interfaces';
 import { WechatSandbox, onSandboxStopped } from './wechat-sandbox.server';
 
-const USAGE = 'usage: wechat-sandbox [--port N] [--app APPID:SECRET]... [--cloud APPID] [--seed N]';
+const USAGE =
+  'usage: wechat-sandbox [--port N] [--app APPID:SECRET]... [--component APPID:SECRET:TOKEN:AESKEY]... [--cloud APPID] [--seed N]';
 
 /**
  * Starts a sandbox from command-line arguments (`process.argv.slice(2)`):
- * `--port N`, `--app APPID:SECRET` (repeatable), `--cloud APPID`, `--seed N`.
+ * `--port N`, `--app APPID:SECRET` (repeatable), `--component APPID:SECRET:TOKEN:AESKEY`
+ * (repeatable), `--cloud APPID`, `--seed N`.
  * Prints `WeChat sandbox listening on http://127.0.0.1:PORT` and stops on SIGINT / SIGTERM.
  *
  * @publicApi
@@ -35,6 +42,7 @@ export async function runSandboxCli(argv: string[], io: SandboxCliIo = {}): Prom
 /** Parses the CLI arguments into sandbox options; accepts `--flag value` and `--flag=value`. */
 export function parseSandboxCliArgs(argv: readonly string[]): WechatSandboxOptions {
   const apps: SandboxAppConfig[] = [];
+  const components: SandboxComponentConfig[] = [];
   const options: WechatSandboxOptions = { apps };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -54,6 +62,10 @@ export function parseSandboxCliArgs(argv: readonly string[]): WechatSandboxOptio
         break;
       case '--app':
         apps.push(appArg(value()));
+        break;
+      case '--component':
+        components.push(componentArg(value()));
+        options.components = components;
         break;
       case '--cloud':
         options.cloud = { appId: value() };
@@ -80,4 +92,21 @@ function appArg(text: string): SandboxAppConfig {
     throw new SandboxInputError(`--app needs APPID:SECRET; ${USAGE}`);
   }
   return { appId: text.slice(0, colon), secret: text.slice(colon + 1) };
+}
+
+/** `APPID:SECRET:TOKEN:AESKEY`; the secret may contain colons, the token and the key cannot. */
+function componentArg(text: string): SandboxComponentConfig {
+  const first = text.indexOf(':');
+  const last = text.lastIndexOf(':');
+  const beforeLast = last > 0 ? text.lastIndexOf(':', last - 1) : -1;
+  // The message must not echo the argument: it holds a secret and keys.
+  if (first <= 0 || beforeLast <= first + 1 || last <= beforeLast + 1 || last === text.length - 1) {
+    throw new SandboxInputError(`--component needs APPID:SECRET:TOKEN:AESKEY; ${USAGE}`);
+  }
+  return {
+    componentAppId: text.slice(0, first),
+    componentSecret: text.slice(first + 1, beforeLast),
+    token: text.slice(beforeLast + 1, last),
+    encodingAesKey: text.slice(last + 1),
+  };
 }

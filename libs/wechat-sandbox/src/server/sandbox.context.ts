@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppRegistry } from './app.registry';
 import type { FaultInjector } from './fault.injector';
+import type { AuthorizationRegistry } from './platform/authorization.registry';
+import type { ComponentRegistry } from './platform/component.registry';
 import type { ManualSandboxClock } from './sandbox.clock';
 import type { PaymentRegistry } from './payment.registry';
 import type { SandboxCountersRecorder } from './sandbox-counters.recorder';
@@ -14,6 +16,10 @@ export interface SandboxContext {
   readonly payments: PaymentRegistry;
   readonly faults: FaultInjector;
   readonly counters: SandboxCountersRecorder;
+  /** Third-party platforms: config, tickets, component tokens, pre-auth codes. */
+  readonly components: ComponentRegistry;
+  /** Authorisations of mini programs to third-party platforms. */
+  readonly authorizations: AuthorizationRegistry;
 }
 
 /** One received request (body already read) and its response. */

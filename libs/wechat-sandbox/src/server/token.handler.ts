@@ -59,7 +59,10 @@ function credentialError(ctx: SandboxContext, fields: CredentialFields): number 
   if (typeof fields.appid !== 'string' || fields.appid === '') return 41002;
   if (typeof fields.secret !== 'string' || fields.secret === '') return 41004;
   const check = ctx.apps.checkCredentials(fields.appid, fields.secret);
-  return check.ok ? undefined : check.errcode;
+  if (check.ok) return undefined;
+  // A third-party platform's appid must use api_component_token.
+  if (check.errcode === 40013 && ctx.components.has(fields.appid)) return 61024;
+  return check.errcode;
 }
 
 function hasStableFieldTypes(fields: Record<string, unknown>): boolean {

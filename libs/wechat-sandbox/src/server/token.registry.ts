@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { SandboxClock } from './interfaces';
+import { IssuedTokenLog, newTokenValue } from './issued-token.log';
 
 /** How long a superseded token keeps working, per WeChat's docs. */
 export const TOKEN_GRACE_MS = 5 * 60 * 1000;
@@ -32,11 +32,11 @@ export type TokenCheck = { ok: true; appId: string } | { ok: false; errcode: 400
 export class TokenRegistry {
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly latest = new Map<string, IssuedToken>();
-  private readonly issuedInOrder: string[] = [];
 
   constructor(
     private readonly clock: SandboxClock,
     private readonly ttlSeconds: number,
+    private readonly log = new IssuedTokenLog(),
   ) {}
 
   /** `/cgi-bin/token`: always a new token; the previous one gets the grace period. */
@@ -81,10 +81,6 @@ export class TokenRegistry {
     for (const token of this.tokens.values()) token.revoked = true;
   }
 
-  issued(): string[] {
-    return [...this.issuedInOrder];
-  }
-
   private supersede(token: IssuedToken): void {
     const now = this.clock.now();
     // An already expired or invalid token stays as it is (42001 / 40001).
@@ -95,8 +91,7 @@ export class TokenRegistry {
   private issue(kind: TokenKind, appId: string): IssuedToken {
     let value: string;
     do {
-      // URL-safe, like real tokens, and unmistakable in leak checks.
-      value = `sbx_${randomBytes(96).toString('base64url')}`;
+      value = newTokenValue();
     } while (this.tokens.has(value));
     const token: IssuedToken = {
       value,
@@ -107,7 +102,7 @@ export class TokenRegistry {
     };
     this.tokens.set(value, token);
     this.latest.set(latestKey(kind, appId), token);
-    this.issuedInOrder.push(value);
+    this.log.record(value);
     return token;
   }
 

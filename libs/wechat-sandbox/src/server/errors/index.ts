@@ -1,1 +1,2 @@
+export * from './sandbox-component-push.error';
 export * from './sandbox-input.error';

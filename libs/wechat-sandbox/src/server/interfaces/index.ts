@@ -1,5 +1,7 @@
+export * from './component-push.interface';
 export * from './sandbox-cli-io.interface';
 export * from './sandbox-clock.interface';
+export * from './sandbox-component.interface';
 export * from './sandbox-counters.interface';
 export * from './sandbox-faults.interface';
 export * from './sandbox-options.interface';

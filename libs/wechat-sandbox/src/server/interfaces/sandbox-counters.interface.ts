@@ -15,4 +15,16 @@ export interface SandboxCounters {
   lookupsByTransaction: Record<string, number>;
   /** Same keys, counting only the answers with `errcode: 0`. */
   successfulLookupsByTransaction: Record<string, number>;
+  /** `api_component_token` requests received. */
+  componentTokenFetches: number;
+  /** `api_create_preauthcode` requests received. */
+  preAuthCodes: number;
+  /** `api_query_auth` requests received. */
+  queryAuth: number;
+  /** `api_authorizer_token` requests received. */
+  authorizerTokenFetches: number;
+  /** `api_get_authorizer_list` requests received. */
+  authorizerListCalls: number;
+  /** Pushes the sandbox sent to authorisation-event URLs (tickets and authorisation events). */
+  componentPushes: number;
 }

@@ -1,5 +1,6 @@
 /**
- * Standing faults. Rates apply to getpaidunionid only; `tokenError` to both token endpoints.
+ * Standing faults. Rates apply to getpaidunionid only; `tokenError` to both token endpoints;
+ * `componentError` and `componentDelayMs` to the five third-party platform endpoints.
  *
  * @publicApi
  */
@@ -16,10 +17,14 @@ export interface SandboxFaults {
   hang?: boolean;
   /** Every token fetch (classic and stable) answers this error. */
   tokenError?: { errcode: number; errmsg?: string } | null;
+  /** Every third-party platform (`/cgi-bin/component/*`) request answers this error. */
+  componentError?: { errcode: number; errmsg?: string } | null;
+  /** Milliseconds added before every third-party platform (`/cgi-bin/component/*`) answer. */
+  componentDelayMs?: number;
 }
 
 /**
- * One queued fault (see `failNext` / `failNextToken`): a WeChat "system busy" (`-1`), an HTTP 502,
+ * One queued fault (see `failNext` / `failNextToken` / `failNextComponent`): a WeChat "system busy" (`-1`), an HTTP 502,
  * a socket reset, a request that is never answered, or any WeChat error code.
  *
  * @publicApi

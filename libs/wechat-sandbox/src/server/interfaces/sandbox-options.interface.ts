@@ -1,3 +1,5 @@
+import type { SandboxComponentConfig } from './sandbox-component.interface';
+
 /**
  * A mini program known to the sandbox's token endpoints.
  *
@@ -25,7 +27,12 @@ export interface WechatSandboxOptions {
   port?: number;
   /** Apps known to the token endpoints. More can be added with `addApp`. */
   apps?: SandboxAppConfig[];
-  /** `expires_in` of issued access tokens, in seconds. Default `7200`. */
+  /** Third-party platforms (components). More can be added with `addComponent`. */
+  components?: SandboxComponentConfig[];
+  /**
+   * `expires_in` of issued access tokens (also `component_access_token` and
+   * `authorizer_access_token`), in seconds. Default `7200`.
+   */
   tokenTtlSeconds?: number;
   /**
    * WeChat Cloud Hosting mode ("开放接口服务"): a getpaidunionid call without `access_token`

@@ -1,0 +1,12 @@
+export {
+  buildComponentEventXml,
+  buildComponentPush,
+  openComponentPush,
+  readComponentXmlField,
+} from './component-push.builder';
+export {
+  componentMsgSignature,
+  componentSignature,
+  decryptComponentMessage,
+  encryptComponentMessage,
+} from './component-message.crypto';
