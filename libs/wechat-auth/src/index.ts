@@ -1,5 +1,6 @@
 export * from './access-token';
 export * from './client';
+export * from './component';
 export * from './decorators';
 export {
   AccessTokenRefreshError,
@@ -15,6 +16,16 @@ export {
   WechatOpenPlatformNotBoundError,
   WechatUnexpectedResponseError,
   WechatValidationError,
+  WechatComponentApiError,
+  WechatAuthorizerRevokedError,
+  WechatComponentTicketError,
+  WechatComponentPermissionError,
+  WechatAuthorizerRefreshTokenError,
+  WechatComponentTicketMissingError,
+  WechatComponentStoreError,
+  WechatComponentMessageError,
+  type WechatComponentMessageFailure,
+  type WechatComponentStoreOperation,
   type AccessTokenRefreshFailure,
   type WechatErrorOptions,
 } from './errors';

@@ -26,6 +26,20 @@ const API_ERROR_HINTS: Record<number, string> = {
   48001: 'this account may not call the API (is the mini program verified?)',
   89002: 'the mini program is not bound to a WeChat Open Platform account, so it has no unionid',
   89300: 'invalid trade: wrong transaction/openid pairing, or more than 5 minutes after payment',
+  61003:
+    'the mini program has not authorised this third-party platform, or revoked the authorisation (it must authorise again)',
+  61004:
+    "the server IP is not in the third-party platform's IP whitelist (Open Platform console, development settings)",
+  61005:
+    'the component_verify_ticket is expired: check that pushes reach the authorisation-event URL (one comes every 10 minutes)',
+  61006:
+    'the component_verify_ticket is invalid: check that the ticket store belongs to this componentAppId',
+  61007:
+    'the mini program did not grant this permission set to the platform (getpaidunionid needs set 18, which only one platform can hold)',
+  61011: 'invalid componentAppId, or the platform is not approved',
+  61023:
+    "the authoriser's refresh token is invalid even after reading the authoriser list; the mini program must authorise again",
+  61024: 'a third-party platform appid must use api_component_token, not /cgi-bin/token',
 };
 
 export const tokenFetchMessage = (
@@ -96,3 +110,25 @@ export const HTTP_FAILURE_MESSAGES = {
   upstream: 'WeChat answered with an error',
   internal: 'the WeChat integration failed',
 } as const;
+
+export const componentStoreMessage =
+  'component.store must be a WechatComponentStore (getTicket, saveTicket, getAuthorizer, saveAuthorizer)';
+
+export const componentAppIdClashMessage =
+  'component.componentAppId is the third-party platform, not a mini program: it cannot also be in `apps`';
+
+export const noDefaultAppMessage =
+  'no appId given and WechatAuthModule configures no app of its own: name the authoriser (appId)';
+
+export const platformIsNoAppMessage = (appId: string): string =>
+  `appId ${appId} is the third-party platform itself; name the mini program that authorised it`;
+
+export const componentTicketMissingMessage = (componentAppId: string): string =>
+  `no component_verify_ticket stored for ${componentAppId} yet: WeChat pushes one every 10 minutes ` +
+  'to the authorisation-event URL; check that componentEventsPath is served there and the store is shared';
+
+export const authorizerUnknownErrmsg =
+  'component is not authorized by this account (not in the stored authorisers nor in api_get_authorizer_list)';
+
+export const authorizerRevokedErrmsg =
+  'component is not authorized by this account (the unauthorized event was received)';

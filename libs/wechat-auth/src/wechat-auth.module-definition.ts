@@ -8,10 +8,14 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
   new ConfigurableModuleBuilder<WechatAuthModuleOptions>({ moduleName: 'WechatAuth' })
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createWechatAuthOptions')
-    .setExtras<WechatAuthModuleExtras>({ isGlobal: false, imports: [] }, (definition, extras) => ({
-      ...definition,
-      global: extras.isGlobal,
-      // forRootAsync's own `imports` are already in `definition`; forRoot's arrive as an extra.
-      imports: [...(definition.imports ?? []), ...(extras.imports ?? [])],
-    }))
+    .setExtras<WechatAuthModuleExtras>(
+      // `componentEventsPath` is listed so that the builder keeps it out of the module options.
+      { isGlobal: false, imports: [], componentEventsPath: undefined },
+      (definition, extras) => ({
+        ...definition,
+        global: extras.isGlobal,
+        // forRootAsync's own `imports` are already in `definition`; forRoot's arrive as an extra.
+        imports: [...(definition.imports ?? []), ...(extras.imports ?? [])],
+      }),
+    )
     .build();

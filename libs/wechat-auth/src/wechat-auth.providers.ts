@@ -7,6 +7,7 @@ import { AccessTokenProvider } from './access-token/access-token.provider';
 import { DefaultAccessTokenProvider } from './access-token/default-access-token.provider';
 import { InMemoryAccessTokenStore } from './access-token/in-memory-access-token.store';
 import { createUndiciAdapter } from './client/undici-axios.adapter';
+import { WechatComponentMessageCrypto } from './component/crypto';
 import type { AccessTokenStore } from './interfaces/access-token-store.interface';
 import type { ResolvedWechatAuthOptions } from './interfaces/resolved-options.interface';
 import type { WechatAuthModuleOptions } from './interfaces/wechat-auth-module-options.interface';
@@ -93,5 +94,25 @@ export function createAccessTokenProvider(): Provider {
       WECHAT_AUTH_TOKEN_STORE,
       AccessTokenFetcher,
     ],
+  };
+}
+
+/**
+ * The push crypto of the third-party platform; `null` without `component` (nothing injects it
+ * then: the route exists only with a platform, which the options check).
+ */
+export function createComponentMessageCrypto(): Provider {
+  return {
+    provide: WechatComponentMessageCrypto,
+    useFactory: ({ component }: ResolvedWechatAuthOptions) =>
+      component
+        ? new WechatComponentMessageCrypto({
+            componentAppId: component.componentAppId,
+            token: component.token,
+            encodingAesKey: component.encodingAesKey,
+            previousEncodingAesKey: component.previousEncodingAesKey,
+          })
+        : null,
+    inject: [WECHAT_AUTH_RESOLVED_OPTIONS],
   };
 }

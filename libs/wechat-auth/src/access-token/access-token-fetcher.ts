@@ -10,6 +10,8 @@ import type {
 } from '../interfaces/resolved-options.interface';
 import type { WechatResponseBody } from '../interfaces/wechat-response-body.interface';
 import { WechatTransport } from '../client/wechat-transport';
+import { WechatComponentClient } from '../component/wechat-component.client';
+import { WechatComponentApiError } from '../errors/wechat-component-api.error';
 import { WECHAT_AUTH_RESOLVED_OPTIONS } from '../wechat-auth.internal-constants';
 
 /** A token fresh from its source. `lifetimeMs` undefined: do not cache it. @publicApi */
@@ -36,6 +38,8 @@ export function tokenSourcePath(app: ResolvedWechatApp): string {
       return STABLE_TOKEN_PATH;
     case 'classic':
       return CLASSIC_TOKEN_PATH;
+    case 'component':
+      return '/cgi-bin/component/api_authorizer_token';
     default:
       return app.tokenMode === 'external' ? 'externalToken' : '(none)';
   }
@@ -54,6 +58,7 @@ export class AccessTokenFetcher {
   constructor(
     private readonly transport: WechatTransport,
     @Inject(WECHAT_AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedWechatAuthOptions,
+    private readonly component: WechatComponentClient,
   ) {}
 
   /**
@@ -87,8 +92,9 @@ export class AccessTokenFetcher {
         );
         throw error;
       }
+      // The platform's errors are typed already (revoked, refresh token, ticket, permission).
       const failure =
-        error instanceof WechatApiError
+        error instanceof WechatApiError && !(error instanceof WechatComponentApiError)
           ? new AccessTokenRefreshError(app.appId, error.errcode, error.errmsg, error.path)
           : error;
       this.options.hooks.onTokenFetch?.({
@@ -137,6 +143,8 @@ export class AccessTokenFetcher {
         );
       case 'external':
         return this.fromExternal(app);
+      case 'component':
+        return this.component.fetchAuthorizerToken(app.appId, signal);
       case 'cloud':
         throw new WechatError(`app ${app.appId || '(cloud)'} uses Cloud Hosting and has no token`);
     }

@@ -30,6 +30,9 @@ const DEFAULT_LOCK_WAIT_MS = 5000;
 /** How often a caller waiting for another instance's fetch looks at the store again. */
 const LOCK_POLL_MS = 25;
 
+/** Upper bound of the WeChat calls behind one authorizer token (platform token, list, refresh). */
+const COMPONENT_FETCH_SENDS = 4;
+
 /** Longest setTimeout delay; a deadline further away than this is no bound on a token fetch. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -83,7 +86,7 @@ export class DefaultAccessTokenProvider
   constructor(
     private readonly options: ResolvedWechatAuthOptions,
     private readonly store: AccessTokenStore,
-    private readonly fetcher: AccessTokenFetcher,
+    private readonly fetcher: Pick<AccessTokenFetcher, 'fetch'>,
   ) {
     super();
   }
@@ -122,6 +125,21 @@ export class DefaultAccessTokenProvider
     this.logger.warn(`Force-refreshing the ${app.tokenMode} access_token of ${app.appId}`);
     const load = (signal: AbortSignal) => this.fetchAndStore(app, key, true, signal);
     return (await this.join(app, key, undefined, load)).accessToken;
+  }
+
+  /**
+   * Drops the cached token of `appId`, in this process and in the store, and ends a pause after
+   * a failed fetch: e.g. when a mini program revoked (or renewed) its authorisation of the
+   * third-party platform. Other instances keep their in-process copy until WeChat rejects it.
+   */
+  async forget(appId: string): Promise<void> {
+    const key = tokenKey(this.tokenApp(appId));
+    this.cache.delete(key);
+    this.failures.delete(key);
+    const stored = await this.store.get(key);
+    if (stored) {
+      await this.store.deleteIfMatches(key, stored.accessToken);
+    }
   }
 
   onApplicationShutdown(): void {
@@ -241,7 +259,7 @@ export class DefaultAccessTokenProvider
     key: string,
     signal: AbortSignal,
   ): Promise<CachedToken> {
-    const lockTtlMs = this.lockTtlMs();
+    const lockTtlMs = this.lockTtlMs(app);
     for (;;) {
       if (signal.aborted) {
         throw abandonedError(app);
@@ -263,8 +281,12 @@ export class DefaultAccessTokenProvider
    * `lockWaitMs` for the store's reads and writes around it. An `external` source has no known
    * bound: the same lifetime applies.
    */
-  private lockTtlMs(): number {
-    return worstCaseSendMs(this.options.timeoutMs, this.options.retry) + lockWaitOf(this.store);
+  private lockTtlMs(app: ResolvedWechatApp): number {
+    // An authoriser's fetch may first fetch the platform's token and read the authoriser list.
+    const sends = app.tokenMode === 'component' ? COMPONENT_FETCH_SENDS : 1;
+    return (
+      sends * worstCaseSendMs(this.options.timeoutMs, this.options.retry) + lockWaitOf(this.store)
+    );
   }
 
   private async fetchUnderLock(

@@ -10,6 +10,16 @@ describe('redactSecrets', () => {
         'and /cgi-bin/token?appid=wx1&secret=***',
     );
   });
+
+  it('masks the third-party platform tokens, whose names end in access_token after a word character', () => {
+    const text =
+      '/cgi-bin/component/api_authorizer_token?component_access_token=CAT-1 ' +
+      'authorizer_refresh_token=RT-2 component_verify_ticket=T-3 component_appsecret=S-4';
+    const redacted = redactSecrets(text);
+    for (const secret of ['CAT-1', 'RT-2', 'T-3', 'S-4']) {
+      expect(redacted).not.toContain(secret);
+    }
+  });
 });
 
 describe('encodeQuery', () => {

@@ -1,4 +1,5 @@
-const SECRET_PARAMS = /\b(access_token|secret|appsecret|cloudbase_access_token)=([^&\s"']+)/gi;
+const SECRET_PARAMS =
+  /\b(access_token|secret|appsecret|cloudbase_access_token|component_access_token|component_appsecret|authorizer_access_token|authorizer_refresh_token|component_verify_ticket)=([^&\s"']+)/gi;
 
 /** Masks token and secret query parameters in a text that may quote a URL. */
 export function redactSecrets(text: string): string {

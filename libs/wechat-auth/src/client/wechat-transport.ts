@@ -3,7 +3,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { AxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { setMaxListeners } from 'node:events';
 import { firstValueFrom } from 'rxjs';
-import { createWechatApiError, WechatApiError } from '../errors/wechat-api.error';
+import { createWechatApiError } from '../errors/create-wechat-api-error';
+import { WechatApiError } from '../errors/wechat-api.error';
 import {
   WechatDeadlineExceededError,
   WechatHttpError,

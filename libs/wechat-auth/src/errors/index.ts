@@ -5,3 +5,7 @@ export * from './wechat-auth-config.error';
 export * from './wechat-transport.error';
 export * from './wechat-validation.error';
 export * from './wechat.error';
+export * from './wechat-component-api.error';
+export * from './wechat-component-ticket-missing.error';
+export * from './wechat-component-store.error';
+export * from './wechat-component-message.error';

@@ -39,12 +39,6 @@ export class WechatOpenPlatformNotBoundError extends WechatApiError {}
 /** `89300`: invalid trade (wrong pairing, or outside the 5-minute window). @publicApi */
 export class WechatInvalidTradeError extends WechatApiError {}
 
-const API_ERROR_CLASSES: Record<number, typeof WechatApiError> = {
-  40003: WechatInvalidOpenidError,
-  89002: WechatOpenPlatformNotBoundError,
-  89300: WechatInvalidTradeError,
-};
-
 /** Busy, per-minute quota and a rejected token pass; every other errcode is WeChat's answer. */
 function isRetryableErrcode(errcode: number): boolean {
   return (
@@ -52,14 +46,4 @@ function isRetryableErrcode(errcode: number): boolean {
     errcode === MINUTE_QUOTA_ERRCODE ||
     TOKEN_INVALID_ERRCODES.includes(errcode)
   );
-}
-
-/** Builds the most specific error class for `errcode`. */
-export function createWechatApiError(
-  errcode: number,
-  errmsg: string,
-  path: string,
-): WechatApiError {
-  const ErrorClass = API_ERROR_CLASSES[errcode] ?? WechatApiError;
-  return new ErrorClass(errcode, errmsg, path);
 }

@@ -1,5 +1,6 @@
 import type { ConfigurableModuleAsyncOptions, ModuleMetadata, Type } from '@nestjs/common';
 import type { AccessTokenProvider } from '../access-token/access-token.provider';
+import type { WechatComponentStore } from '../component/store/wechat-component.store';
 import type { AccessTokenStore } from './access-token-store.interface';
 import type { WechatAuthHooks } from './wechat-auth-hooks.interface';
 
@@ -8,12 +9,40 @@ import type { WechatAuthHooks } from './wechat-auth-hooks.interface';
  * - `stable`: `POST /cgi-bin/stable_token` (WeChat's recommendation; safe from many instances).
  * - `classic`: `GET /cgi-bin/token` (each fetch replaces the previous token after 5 minutes).
  * - `cloud`: WeChat Cloud Hosting open-API service: no token is sent at all.
- * - `external`: the token comes from `externalToken` (a central token service, or a third-party
- *   platform's `authorizer_access_token`).
+ * - `external`: the token comes from `externalToken` (e.g. a central token service).
+ * - `component`: a mini program that authorised the third-party platform configured in
+ *   `component`; its `authorizer_access_token` is kept by the module (never configured per app).
  *
  * @publicApi
  */
-export type WechatTokenMode = 'stable' | 'classic' | 'cloud' | 'external';
+export type WechatTokenMode = 'stable' | 'classic' | 'cloud' | 'external' | 'component';
+
+/**
+ * A WeChat Open Platform third-party platform ("component") calling on behalf of the mini
+ * programs that authorised it (permission set 18 for getpaidunionid). Every appId not listed in
+ * `apps` is then taken as an authoriser. @publicApi
+ */
+export interface WechatComponentOptions {
+  /** The third-party platform's appid (`wx` + 16 characters). */
+  componentAppId: string;
+  /** The platform's AppSecret (`component_appsecret`). Never logged. */
+  componentSecret: string;
+  /** Message token of the authorisation-event URL (signs every push). Never logged. */
+  token: string;
+  /** 43-character EncodingAESKey of the pushes. Never logged. */
+  encodingAesKey: string;
+  /**
+   * The EncodingAESKey before the last change, tried when the current one fails (WeChat may still
+   * encrypt with it for a while after a change in the console).
+   */
+  previousEncodingAesKey?: string;
+  /**
+   * Where the ticket and each authoriser's refresh token are kept. Use a durable, shared store
+   * in production: `RedisWechatComponentStore`, or the capture module's database store.
+   * @default an in-process store (lost at restart; a warning says so)
+   */
+  store?: WechatComponentStore;
+}
 
 /** A token handed over by an external source. @publicApi */
 export interface ExternalAccessToken {
@@ -136,6 +165,12 @@ export interface WechatAuthModuleOptions extends WechatAppOptions {
   accessTokenProvider?: Type<AccessTokenProvider>;
   /** Observability callbacks (metrics); nothing is collected without them. */
   hooks?: WechatAuthHooks;
+  /**
+   * Third-party platform mode: calls naming an appId that is not in `apps` (or the shorthand)
+   * use that authoriser's `authorizer_access_token`. With `componentEventsPath` (an option of
+   * `forRoot`/`forRootAsync` itself) the module serves the authorisation-event URL.
+   */
+  component?: WechatComponentOptions;
 }
 
 /**
@@ -156,6 +191,14 @@ export interface WechatAuthModuleExtras {
    * @default []
    */
   imports?: ModuleMetadata['imports'];
+  /**
+   * With `component`: serves `POST <componentEventsPath>` as the platform's authorisation-event
+   * URL (授权事件接收URL): verifies and decrypts each push, stores the ticket, exchanges
+   * authorisation codes, forgets revoked authorisers, runs the `@OnWechatComponentEvent()`
+   * handlers and answers `success`.
+   * @default no route
+   */
+  componentEventsPath?: string;
 }
 
 /** Class for `forRootAsync({ useClass })`. @publicApi */
@@ -175,4 +218,6 @@ export interface WechatAuthModuleAsyncOptions extends ConfigurableModuleAsyncOpt
 > {
   /** @default false */
   isGlobal?: boolean;
+  /** See `WechatAuthModuleExtras.componentEventsPath`. */
+  componentEventsPath?: string;
 }

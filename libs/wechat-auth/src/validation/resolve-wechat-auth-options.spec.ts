@@ -40,12 +40,12 @@ describe('resolveWechatAuthOptions', () => {
   });
 
   it('defaults cloud apps to plain HTTP and keeps an explicit base URL without trailing slash', () => {
-    expect(resolveWechatAuthOptions({ tokenMode: 'cloud' }).defaultApp.apiBaseUrl).toBe(
+    expect(resolveWechatAuthOptions({ tokenMode: 'cloud' }).defaultApp!.apiBaseUrl).toBe(
       'http://api.weixin.qq.com',
     );
     expect(
       resolveWechatAuthOptions({ tokenMode: 'cloud', apiBaseUrl: 'http://127.0.0.1:1234/' })
-        .defaultApp.apiBaseUrl,
+        .defaultApp!.apiBaseUrl,
     ).toBe('http://127.0.0.1:1234');
   });
 
@@ -81,7 +81,7 @@ describe('resolveWechatAuthOptions', () => {
   describe('a token source given without tokenMode implies external mode', () => {
     it('accessTokenProvider: no secret needed, every app without tokenMode is external', () => {
       expect(
-        resolveWechatAuthOptions({ appId: APP_ID, accessTokenProvider: CentralTokens }).defaultApp
+        resolveWechatAuthOptions({ appId: APP_ID, accessTokenProvider: CentralTokens }).defaultApp!
           .tokenMode,
       ).toBe('external');
       const resolved = resolveWechatAuthOptions({
@@ -96,7 +96,7 @@ describe('resolveWechatAuthOptions', () => {
 
     it('externalToken: no secret needed, per app too', () => {
       const externalToken = async () => 'central';
-      expect(resolveWechatAuthOptions({ appId: APP_ID, externalToken }).defaultApp.tokenMode).toBe(
+      expect(resolveWechatAuthOptions({ appId: APP_ID, externalToken }).defaultApp!.tokenMode).toBe(
         'external',
       );
       const resolved = resolveWechatAuthOptions({
@@ -253,6 +253,70 @@ describe('resolveWechatAuthOptions', () => {
         refusal('apiBaseUrl', 'classic'),
         refusal('apps[3].apiBaseUrl', 'stable'),
       ]);
+    });
+  });
+  describe('a third-party platform (component)', () => {
+    const COMPONENT = {
+      componentAppId: 'wxc0c0c0c0c0c0c0c0',
+      componentSecret: 'platform-secret-value',
+      token: 'pushToken42',
+      encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    };
+
+    it('alone configures no app: calls name their authoriser; the default store is in-process', () => {
+      const resolved = resolveWechatAuthOptions({ component: COMPONENT });
+      expect(resolved.apps.size).toBe(0);
+      expect(resolved.defaultApp).toBeUndefined();
+      expect(resolved.component).toMatchObject({
+        componentAppId: COMPONENT.componentAppId,
+        apiBaseUrl: 'https://api.weixin.qq.com',
+        storeIsDefault: true,
+      });
+    });
+
+    it('sits beside apps of its own', () => {
+      const resolved = resolveWechatAuthOptions({
+        appId: APP_ID,
+        secret: SECRET,
+        component: COMPONENT,
+      });
+      expect([...resolved.apps.keys()]).toEqual([APP_ID]);
+      expect(resolved.component?.componentAppId).toBe(COMPONENT.componentAppId);
+    });
+
+    it('names every bad field, never a value', () => {
+      const problems = problemsOf({
+        component: {
+          componentAppId: 'nope',
+          componentSecret: '',
+          token: 'x',
+          encodingAesKey: 'short-secret-key',
+          previousEncodingAesKey: 'also-short',
+          store: { get: () => undefined },
+          encodingAESKey: 'typo',
+        },
+      });
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          'component.componentAppId must look like wx0123456789abcdef',
+          'component.componentSecret is required (the platform AppSecret)',
+          'component.token must be 3-32 letters or digits',
+          'component.encodingAesKey must be 43 letters or digits',
+          'component.previousEncodingAesKey must be 43 letters or digits',
+          expect.stringContaining('component.store must be a WechatComponentStore'),
+          expect.stringContaining('component.encodingAESKey is not a WechatAuthModule option'),
+        ]),
+      );
+      expect(problems.join(' ')).not.toMatch(/short-secret-key|also-short|typo/);
+    });
+
+    it('refuses the platform appid as an app, and a remote plain-http origin', () => {
+      expect(
+        problemsOf({ appId: COMPONENT.componentAppId, secret: SECRET, component: COMPONENT }),
+      ).toEqual([expect.stringContaining('cannot also be in `apps`')]);
+      expect(problemsOf({ component: COMPONENT, apiBaseUrl: 'http://wechat.example.com' })).toEqual(
+        [expect.stringContaining("tokenMode 'component'")],
+      );
     });
   });
 });

@@ -4,6 +4,7 @@ import { WechatAuthConfigError } from '../errors/wechat-auth-config.error';
 import type {
   ResolvedWechatApp,
   ResolvedWechatAuthOptions,
+  ResolvedWechatComponent,
 } from '../interfaces/resolved-options.interface';
 import type {
   WechatAppOptions,
@@ -15,7 +16,14 @@ import {
   DEFAULT_WECHAT_API_BASE_URL,
   WECHAT_AUTH_DEFAULTS,
 } from '../wechat-auth.constants';
-import { insecureApiBaseUrlMessage, unusedExternalTokenMessage } from '../wechat-auth.messages';
+import {
+  componentAppIdClashMessage,
+  componentStoreMessage,
+  insecureApiBaseUrlMessage,
+  unusedExternalTokenMessage,
+} from '../wechat-auth.messages';
+import { InMemoryWechatComponentStore } from '../component/store/in-memory-wechat-component.store';
+import type { WechatComponentStore } from '../component/store/wechat-component.store';
 import { isRemotePlainHttpUrl } from './remote-plain-http-url';
 import { unknownOptionKeys } from './unknown-option-keys';
 import { WechatAuthOptionsSchema } from './wechat-auth-options.schema';
@@ -79,9 +87,20 @@ export function resolveWechatAuthOptions(
     retry: options.retry,
     tokenRefreshMarginSeconds: options.tokenRefreshMarginSeconds,
     tokenFetchBackoff: options.tokenFetchBackoff,
+    // The store is an instance: checked below, not walked by the validator.
+    component: isObject(options.component)
+      ? { ...options.component, store: undefined }
+      : options.component,
   };
   const usesApps = options.apps !== undefined;
   const usesShorthand = options.appId !== undefined || options.secret !== undefined;
+  // A platform alone configures no app of its own: every call names its authoriser.
+  const platformOnly =
+    options.component !== undefined &&
+    !usesApps &&
+    !usesShorthand &&
+    options.tokenMode === undefined &&
+    options.externalToken === undefined;
   // Unknown keys first: a misspelt key is the likeliest cause of the other problems.
   const problems: string[] = unknownOptionKeys(options);
   if (usesApps && usesShorthand) {
@@ -90,12 +109,20 @@ export function resolveWechatAuthOptions(
   // With `apps`, the top-level app fields are not an app of their own.
   const schema = plainToInstance(
     WechatAuthOptionsSchema,
-    usesApps ? { ...plain, appId: undefined, secret: undefined, tokenMode: 'cloud' } : plain,
+    usesApps || platformOnly
+      ? { ...plain, appId: undefined, secret: undefined, tokenMode: 'cloud' }
+      : plain,
   );
   problems.push(...describe(validateSync(schema, { forbidUnknownValues: false })));
 
   // Apps that are not objects were reported by the schema above.
-  const appOptions = usesApps ? (Array.isArray(options.apps) ? options.apps : []) : [options];
+  const appOptions = usesApps
+    ? Array.isArray(options.apps)
+      ? options.apps
+      : []
+    : platformOnly
+      ? []
+      : [options];
   appOptions.forEach((app, index) => {
     if (!isObject(app)) {
       return;
@@ -141,12 +168,14 @@ export function resolveWechatAuthOptions(
     }
     apps.set(resolved.appId, resolved);
   });
+  const component = resolveComponent(options, apps, problems);
   if (problems.length > 0) {
     throw new WechatAuthConfigError(problems);
   }
   return {
     apps,
     defaultApp: [...apps.values()][0],
+    ...(component && { component }),
     timeoutMs: options.timeoutMs ?? WECHAT_AUTH_DEFAULTS.timeoutMs,
     retry: {
       maxAttempts: options.retry?.maxAttempts ?? WECHAT_AUTH_DEFAULTS.retry.maxAttempts,
@@ -165,6 +194,53 @@ export function resolveWechatAuthOptions(
     tokenStore: options.tokenStore,
     hooks: options.hooks ?? {},
   };
+}
+
+/** The platform after the schema checked its fields; `undefined` without one. */
+function resolveComponent(
+  options: WechatAuthModuleOptions,
+  apps: ReadonlyMap<string, ResolvedWechatApp>,
+  problems: string[],
+): ResolvedWechatComponent | undefined {
+  const component = options.component;
+  if (typeof component !== 'object' || component === null || Array.isArray(component)) {
+    return undefined;
+  }
+  const store = component.store;
+  if (store !== undefined && !isComponentStore(store)) {
+    problems.push(componentStoreMessage);
+  }
+  if (apps.has(component.componentAppId)) {
+    problems.push(componentAppIdClashMessage);
+  }
+  const apiBaseUrl = (options.apiBaseUrl ?? DEFAULT_WECHAT_API_BASE_URL).replace(/\/+$/, '');
+  if (isRemotePlainHttpUrl(apiBaseUrl)) {
+    problems.push(insecureApiBaseUrlMessage('apiBaseUrl', 'component'));
+  }
+  return {
+    componentAppId: component.componentAppId,
+    componentSecret: component.componentSecret,
+    token: component.token,
+    encodingAesKey: component.encodingAesKey,
+    ...(component.previousEncodingAesKey !== undefined && {
+      previousEncodingAesKey: component.previousEncodingAesKey,
+    }),
+    store: store ?? new InMemoryWechatComponentStore(),
+    storeIsDefault: store === undefined,
+    apiBaseUrl,
+  };
+}
+
+const COMPONENT_STORE_METHODS = ['getTicket', 'saveTicket', 'getAuthorizer', 'saveAuthorizer'];
+
+function isComponentStore(value: unknown): value is WechatComponentStore {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    COMPONENT_STORE_METHODS.every(
+      (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+    )
+  );
 }
 
 function isObject(value: unknown): value is WechatAppOptions {

@@ -1,6 +1,7 @@
 import type { WechatAuthHooks } from '../interfaces/wechat-auth-hooks.interface';
 import type {
   WechatAppOptions,
+  WechatComponentOptions,
   WechatAuthModuleExtras,
   WechatAuthModuleOptions,
   WechatRetryOptions,
@@ -30,8 +31,21 @@ const MODULE_KEYS: Record<keyof WechatAuthModuleOptions, true> = {
   tokenStore: true,
   accessTokenProvider: true,
   hooks: true,
+  component: true,
 };
-const EXTRA_KEYS: Record<keyof WechatAuthModuleExtras, true> = { isGlobal: true, imports: true };
+const EXTRA_KEYS: Record<keyof WechatAuthModuleExtras, true> = {
+  isGlobal: true,
+  imports: true,
+  componentEventsPath: true,
+};
+const COMPONENT_KEYS: Record<keyof WechatComponentOptions, true> = {
+  componentAppId: true,
+  componentSecret: true,
+  token: true,
+  encodingAesKey: true,
+  previousEncodingAesKey: true,
+  store: true,
+};
 const RETRY_KEYS: Record<keyof WechatRetryOptions, true> = {
   maxAttempts: true,
   baseDelayMs: true,
@@ -64,6 +78,7 @@ export function unknownOptionKeys(options: WechatAuthModuleOptions): string[] {
     });
   }
   problems.push(...unknownKeys(options.retry, RETRY_KEYS, 'retry.'));
+  problems.push(...unknownKeys(options.component, COMPONENT_KEYS, 'component.'));
   problems.push(...unknownKeys(options.tokenFetchBackoff, BACKOFF_KEYS, 'tokenFetchBackoff.'));
   // Hooks may be a class instance with state of its own: only a plain object is checked.
   if (isPlainObject(options.hooks)) {

@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -15,7 +16,9 @@ import {
 } from 'class-validator';
 import type { WechatTokenMode } from '../interfaces/wechat-auth-module-options.interface';
 
+/** Modes an app may be configured with; `component` apps are the platform's authorisers, by appId. */
 const TOKEN_MODES: WechatTokenMode[] = ['stable', 'classic', 'cloud', 'external'];
+const APP_ID = /^wx[0-9a-zA-Z]{16}$/;
 const needsSecret = (o: WechatAppSchema): boolean =>
   o.tokenMode === undefined || o.tokenMode === 'stable' || o.tokenMode === 'classic';
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -28,7 +31,7 @@ export class WechatAppSchema {
 
   @ValidateIf((o: WechatAppSchema) => o.tokenMode !== 'cloud' || o.appId !== undefined)
   @IsString({ message: 'is required (a mini program appid such as wx0123456789abcdef)' })
-  @Matches(/^wx[0-9a-zA-Z]{16}$/, { message: 'must look like wx0123456789abcdef' })
+  @Matches(APP_ID, { message: 'must look like wx0123456789abcdef' })
   appId?: string;
 
   @ValidateIf(needsSecret)
@@ -70,6 +73,31 @@ export class WechatTokenFetchBackoffSchema {
   maxDelayMs?: number;
 }
 
+/** Validation shape of a third-party platform. Never quotes a value. */
+export class WechatComponentSchema {
+  @IsString({ message: 'is required (the third-party platform appid)' })
+  @Matches(APP_ID, { message: 'must look like wx0123456789abcdef' })
+  componentAppId!: string;
+
+  @IsString({ message: 'is required (the platform AppSecret)' })
+  @IsNotEmpty({ message: 'is required (the platform AppSecret)' })
+  componentSecret!: string;
+
+  // The console accepts 3-32 letters and digits as the message token.
+  @IsString({ message: 'is required (the message token of the authorisation-event URL)' })
+  @Matches(/^[A-Za-z0-9]{3,32}$/, { message: 'must be 3-32 letters or digits' })
+  token!: string;
+
+  @IsString({ message: 'is required (43 letters or digits)' })
+  @Matches(/^[A-Za-z0-9]{43}$/, { message: 'must be 43 letters or digits' })
+  encodingAesKey!: string;
+
+  @IsOptional()
+  @IsString({ message: 'must be 43 letters or digits' })
+  @Matches(/^[A-Za-z0-9]{43}$/, { message: 'must be 43 letters or digits' })
+  previousEncodingAesKey?: string;
+}
+
 /** Validation shape of the module options (the non-function, non-instance fields). */
 export class WechatAuthOptionsSchema extends WechatAppSchema {
   @IsOptional()
@@ -98,4 +126,12 @@ export class WechatAuthOptionsSchema extends WechatAppSchema {
   @ValidateNested()
   @Type(() => WechatTokenFetchBackoffSchema)
   tokenFetchBackoff?: WechatTokenFetchBackoffSchema;
+
+  @IsOptional()
+  @IsObject({
+    message: 'must be an object (componentAppId, componentSecret, token, encodingAesKey)',
+  })
+  @ValidateNested()
+  @Type(() => WechatComponentSchema)
+  component?: WechatComponentSchema;
 }

@@ -1,0 +1,81 @@
+import type { Logger } from '@nestjs/common';
+import type { RedisWechatComponentStoreClient } from './redis-wechat-component-store-options.interface';
+import {
+  redisComponentStoreAvailableMessage,
+  redisComponentStoreUnavailableMessage,
+} from './wechat-component-store.messages';
+
+/** ioredis states in which a command could only wait in the offline queue or fail. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
+const CREDENTIALS_IN_URL = /\/\/[^/\s@]*@/g;
+const MAX_DETAIL_LENGTH = 200;
+
+/**
+ * Runs the Redis commands of `RedisWechatComponentStore`. Unlike the token store's runner there
+ * is no fallback: a command that fails or outlasts the timeout throws {@link RedisCommandFailure}
+ * (its text safe to show). The first failure of an outage logs one warning, the first success
+ * after it one line. During an outage commands are sent only once the client reports `ready`
+ * again, so callers fail at once instead of each waiting for the timeout.
+ */
+export class RedisComponentCommandRunner {
+  private unavailable = false;
+
+  constructor(
+    private readonly client: RedisWechatComponentStoreClient,
+    private readonly timeoutMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** @param secrets values masked in the failure's text, should Redis ever echo them */
+  async run<T>(command: () => Promise<T>, secrets: readonly string[] = []): Promise<T> {
+    const status = this.client.status;
+    if (this.unavailable ? status !== 'ready' : DISCONNECTED.has(status)) {
+      throw this.failure(`connection ${status}`);
+    }
+    let result: T;
+    try {
+      result = await withTimeout(command(), this.timeoutMs);
+    } catch (error) {
+      throw this.failure(describe(error, secrets));
+    }
+    if (this.unavailable) {
+      this.unavailable = false;
+      this.logger.log(redisComponentStoreAvailableMessage);
+    }
+    return result;
+  }
+
+  private failure(reason: string): RedisCommandFailure {
+    if (!this.unavailable) {
+      this.unavailable = true;
+      this.logger.warn(redisComponentStoreUnavailableMessage(reason));
+    }
+    return new RedisCommandFailure(reason);
+  }
+}
+
+/** A Redis command failed; `message` holds no secret and no credential. */
+export class RedisCommandFailure extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The error's code or message, without credentials or the given secrets, and short. */
+function describe(error: unknown, secrets: readonly string[]): string {
+  if (!(error instanceof Error)) return 'command failed';
+  const code = (error as { code?: unknown }).code;
+  let text = (typeof code === 'string' ? code : error.message).replace(
+    CREDENTIALS_IN_URL,
+    '//***@',
+  );
+  // Raw, and as it appears inside the JSON value sent to Redis.
+  for (const secret of secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])) {
+    if (secret.length > 0) text = text.split(secret).join('***');
+  }
+  return text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH)}...` : text;
+}
