@@ -21,6 +21,12 @@ export interface CaptureSettings {
   readonly leaseMs: number;
   /** Mini programs whose payments are captured; `undefined`: any. */
   readonly appIds: ReadonlySet<string> | undefined;
+  /**
+   * Which payments' lookups name their appId to WechatAuthModule: those of the apps it configures,
+   * or every one on a third-party platform (its authorisers are not configured). The others use
+   * its default app (e.g. Cloud Hosting configured without an appId).
+   */
+  readonly lookupAppIds: ReadonlySet<string> | 'all';
   readonly redis?: string;
   readonly hooks: PaidUnionIdCaptureHooks;
 }
@@ -49,6 +55,7 @@ export function resolveCaptureSettings(
     rateLimit: options.rateLimit ?? defaults.rateLimit,
     leaseMs: sliceMs + (wechatAuth.timeoutMs ?? WECHAT_AUTH_DEFAULTS.timeoutMs) + LEASE_SLACK_MS,
     appIds: appIds && new Set(appIds),
+    lookupAppIds: wechatAuth.component ? 'all' : new Set(configuredApps),
     ...(options.redis !== undefined && { redis: options.redis }),
     hooks: options.hooks ?? {},
   };

@@ -1,3 +1,4 @@
+export { PaidUnionIdCaptureComponentStore } from './component-store';
 export { InvalidPaymentError, PaidUnionIdCaptureConfigError } from './errors';
 export * from './interfaces';
 export { LookupDispatcher } from './lookup/lookup.dispatcher';

@@ -113,6 +113,33 @@ describe('PaidUnionIdCaptureModule', () => {
     expect(resolved).toHaveLength(1);
   });
 
+  it('looks each payment up as its own mini program when WechatAuthModule has several', async () => {
+    const second = { appId: 'wx2222222222222222', secret: 'second-app-secret-0123456789' };
+    sandbox.addApp(second);
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        WechatAuthModule.forRoot({
+          apps: [APP, second],
+          apiBaseUrl: sandbox.url,
+          timeoutMs: 1000,
+          isGlobal: true,
+        }),
+        PaidUnionIdCaptureModule.forRoot(options()),
+      ],
+    }).compile();
+    await moduleRef.init();
+    const capture = moduleRef.get(PaidUnionIdCapture);
+    const payments = [pay(), pay({ appId: second.appId })];
+    for (const payment of payments) {
+      expect(await capture.capture(inputOf(payment))).toBe('stored');
+    }
+    await until(() => resolved.length === 2, 'onResolved of both apps');
+    expect(Object.fromEntries(resolved.map((e) => [e.appId, e.unionid]))).toEqual({
+      [APP.appId]: payments[0].unionid,
+      [second.appId]: payments[1].unionid,
+    });
+  });
+
   it('records a terminal errcode (40003, not the payer) and tells onFailed', async () => {
     const capture = await start();
     const payment = pay();

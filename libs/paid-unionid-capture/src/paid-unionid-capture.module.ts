@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PaidUnionIdCaptureComponentStore } from './component-store/paid-unionid-capture-component.store';
 import { CaptureEventsDeliverer } from './events/capture-events.deliverer';
 import { LocalLookupPool } from './lookup/local-lookup.pool';
 import { LookupPoller } from './lookup/lookup.poller';
@@ -11,7 +12,9 @@ import {
 } from './paid-unionid-capture.module-definition';
 import {
   createCaptureSettingsProvider,
+  createComponentStoreProvider,
   createDataSourceHolderProvider,
+  createDataSourceReadyProvider,
   createLookupDispatcherProvider,
   createLookupOwnerProvider,
   createStoreProvider,
@@ -23,14 +26,17 @@ import { PaidUnionIdStore } from './store';
  * Every paid WeChat Pay notification becomes a stored unionid inside WeChat's 5-minute window,
  * durably, across crashes and instances. Needs `WechatAuthModule` (global, or imported where
  * this module is); with `WechatPayNotifyModule` and its `path`, it captures every
- * `TRANSACTION.SUCCESS` arriving there by itself.
+ * `TRANSACTION.SUCCESS` arriving there by itself. Exports `PaidUnionIdCaptureComponentStore`, a
+ * `WechatComponentStore` on the same database for `WechatAuthModule`'s third-party platform mode.
  *
  * @publicApi
  */
 @Module({
   providers: [
     createCaptureSettingsProvider(),
+    createDataSourceReadyProvider(),
     createDataSourceHolderProvider(),
+    createComponentStoreProvider(),
     createLookupOwnerProvider(),
     createStoreProvider(),
     createLookupDispatcherProvider(),
@@ -42,6 +48,11 @@ import { PaidUnionIdStore } from './store';
     PaidUnionIdCapture,
     PaidTransactionHandler,
   ],
-  exports: [PaidUnionIdCapture, PaidUnionIdStore, PAID_UNIONID_CAPTURE_MODULE_OPTIONS],
+  exports: [
+    PaidUnionIdCapture,
+    PaidUnionIdStore,
+    PaidUnionIdCaptureComponentStore,
+    PAID_UNIONID_CAPTURE_MODULE_OPTIONS,
+  ],
 })
 export class PaidUnionIdCaptureModule extends PaidUnionIdCaptureConfigurableModuleClass {}

@@ -1,6 +1,8 @@
 import { WECHAT_AUTH_MODULE_OPTIONS } from '@app/wechat-auth';
 import type { Provider } from '@nestjs/common';
 import { CAPTURE_SETTINGS, resolveCaptureSettings, type CaptureSettings } from './capture-settings';
+import { CaptureDataSourceReady } from './component-store/capture-data-source.ready';
+import { PaidUnionIdCaptureComponentStore } from './component-store/paid-unionid-capture-component.store';
 import { CaptureDataSourceHolder } from './store/capture-data-source.holder';
 import type { PaidUnionIdCaptureModuleOptions } from './interfaces';
 import { BullmqLookupDispatcher } from './lookup/bullmq/bullmq-lookup.dispatcher';
@@ -20,14 +22,48 @@ export function createCaptureSettingsProvider(): Provider {
   };
 }
 
-/** Opens the module's own connection (and runs its migrations) once; closed at shutdown. */
+/** The connection once open, for the providers that must not wait for the settings. */
+export function createDataSourceReadyProvider(): Provider {
+  return { provide: CaptureDataSourceReady, useFactory: () => new CaptureDataSourceReady() };
+}
+
+/**
+ * Opens the module's own connection (and runs its migrations) once; closed at shutdown. Settles
+ * `CaptureDataSourceReady` either way.
+ */
 export function createDataSourceHolderProvider(): Provider {
   return {
     provide: CaptureDataSourceHolder,
     // After the settings: bad options are reported before any connection is tried.
-    useFactory: (options: PaidUnionIdCaptureModuleOptions) =>
-      CaptureDataSourceHolder.open(options.database),
-    inject: [PAID_UNIONID_CAPTURE_MODULE_OPTIONS, CAPTURE_SETTINGS],
+    useFactory: async (
+      options: PaidUnionIdCaptureModuleOptions,
+      _settings: CaptureSettings,
+      ready: CaptureDataSourceReady,
+    ): Promise<CaptureDataSourceHolder> => {
+      try {
+        const holder = await CaptureDataSourceHolder.open(options.database);
+        ready.resolve(holder.dataSource);
+        return holder;
+      } catch (error) {
+        ready.reject(error);
+        throw error;
+      }
+    },
+    inject: [PAID_UNIONID_CAPTURE_MODULE_OPTIONS, CAPTURE_SETTINGS, CaptureDataSourceReady],
+  };
+}
+
+/**
+ * `WechatAuthModule`'s component store on this module's database. It waits for the connection
+ * instead of injecting the holder: `WechatAuthModule.forRootAsync` may inject this store, and the
+ * holder comes after the settings, which need `WechatAuthModule`'s options.
+ */
+export function createComponentStoreProvider(): Provider {
+  return {
+    provide: PaidUnionIdCaptureComponentStore,
+    useFactory: (ready: CaptureDataSourceReady) =>
+      new PaidUnionIdCaptureComponentStore(ready.promise),
+    inject: [CaptureDataSourceReady],
   };
 }
 

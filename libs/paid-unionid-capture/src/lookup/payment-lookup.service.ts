@@ -94,8 +94,11 @@ export class PaymentLookupService {
   }
 
   private queryFor(payment: Payment): PaidUnionIdQuery {
+    const { lookupAppIds } = this.settings;
+    const named = lookupAppIds === 'all' || lookupAppIds.has(payment.appId);
+    const base = { openid: payment.openid, ...(named && { appId: payment.appId }) };
     return this.settings.selector === 'out_trade_no'
-      ? { openid: payment.openid, mchId: payment.mchId, outTradeNo: payment.outTradeNo }
-      : { openid: payment.openid, transactionId: payment.transactionId };
+      ? { ...base, mchId: payment.mchId, outTradeNo: payment.outTradeNo }
+      : { ...base, transactionId: payment.transactionId };
   }
 }

@@ -4,7 +4,7 @@ import type { Payment } from './entities';
 import type { NewPayment } from './interfaces';
 import { SqlitePaidUnionIdStatements } from './sqlite-paid-unionid.statements';
 import { TypeOrmPaidUnionIdStore } from './typeorm-paid-unionid.store';
-import { SerialQueue, SqliteGroupCommit } from './utils';
+import { sqliteQueueOf, SqliteGroupCommit, type SerialQueue } from './utils';
 
 /** The prepared statements and the group commit of the DataSource's connection. */
 interface SqliteConnection {
@@ -24,12 +24,14 @@ interface SqliteConnection {
  * @publicApi
  */
 export class SqlitePaidUnionIdStore extends TypeOrmPaidUnionIdStore {
-  private readonly queue = new SerialQueue();
+  /** Shared with the other stores on this connection (`PaidUnionIdCaptureComponentStore`). */
+  private readonly queue: SerialQueue;
   private connected?: SqliteConnection;
 
   /** @param dataSource a better-sqlite3 DataSource with the module's migrations run. */
   constructor(dataSource: DataSource) {
     super(dataSource);
+    this.queue = sqliteQueueOf(dataSource);
   }
 
   /** Prepared on first use, once connected. */

@@ -8,6 +8,10 @@ export const PAYMENT_STATUSES = ['pending', 'resolved', 'failed'] as const;
 export const PAYMENTS_TABLE = 'paid_unionid_payments';
 export const UNIONIDS_TABLE = 'paid_unionid_unionids';
 export const MIGRATIONS_TABLE = 'paid_unionid_migrations';
+/** The `WechatComponentStore` of `PaidUnionIdCaptureComponentStore`: one ticket per platform. */
+export const COMPONENT_TICKETS_TABLE = 'paid_unionid_component_tickets';
+/** ... and one row per (platform, authoriser). */
+export const COMPONENT_AUTHORIZERS_TABLE = 'paid_unionid_component_authorizers';
 
 /** PRAGMAs set on every SQLite connection before TypeORM uses it. */
 export const SQLITE_PRAGMAS = [

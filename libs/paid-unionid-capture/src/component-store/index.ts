@@ -1,0 +1,1 @@
+export * from './paid-unionid-capture-component.store';
