@@ -68,6 +68,17 @@ interface Instance {
   seen: SeenEvents;
 }
 
+/** The tickets and authorisation codes that reached the sandbox's endpoints. */
+function ticketsAndCodes(sandbox: WechatSandbox): string[] {
+  return sandbox.requests().flatMap((request) => {
+    if (typeof request.body !== 'string' || !request.body.startsWith('{')) return [];
+    const body = JSON.parse(request.body) as Record<string, unknown>;
+    return [body.component_verify_ticket, body.authorization_code].filter(
+      (value): value is string => typeof value === 'string',
+    );
+  });
+}
+
 describe('third-party platform (component) mode against the sandbox', () => {
   const logs = new CapturingLogger();
   let sandbox: WechatSandbox;
@@ -85,10 +96,17 @@ describe('third-party platform (component) mode against the sandbox', () => {
   afterEach(async () => {
     await Promise.all(instances.map((i) => i.app.close()));
     for (const client of redisClients) client.disconnect();
-    await sandbox.stop();
-    // Nothing secret was logged at any level.
+    // Nothing secret was logged at any level: keys, tickets, codes, refresh and access tokens.
     const text = logs.lines.join('\n');
-    for (const secret of [COMPONENT.componentSecret, COMPONENT.encodingAesKey]) {
+    const secrets = [
+      COMPONENT.componentSecret,
+      COMPONENT.encodingAesKey,
+      COMPONENT.token,
+      ...sandbox.issuedTokens(),
+      ...ticketsAndCodes(sandbox),
+    ];
+    await sandbox.stop();
+    for (const secret of secrets) {
       expect(text).not.toContain(secret);
     }
   });
