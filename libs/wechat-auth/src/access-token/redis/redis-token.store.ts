@@ -62,11 +62,16 @@ export class RedisTokenStore implements AccessTokenStore {
     }
     this.keyPrefix = keyPrefix;
     this.lockWaitMs = lockWaitMs;
-    this.redis = new RedisCommandRunner(client, commandTimeoutMs, this.logger);
+    this.redis = new RedisCommandRunner(client, commandTimeoutMs, this.logger, {
+      unavailable: (reason) =>
+        `Redis is unavailable (${reason}): access tokens come from each instance's own cache, ` +
+        'fetched at most once per token lifetime, until Redis answers again',
+      available: 'Redis answers again: access tokens are shared again',
+    });
   }
 
   async get(key: string): Promise<StoredAccessToken | undefined> {
-    const value = await this.redis.run(() => this.client.get(this.tokenKey(key)), null);
+    const value = await this.redis.runOr(() => this.client.get(this.tokenKey(key)), null);
     return value === null ? undefined : parseToken(value);
   }
 
@@ -78,14 +83,14 @@ export class RedisTokenStore implements AccessTokenStore {
       ...(token.refreshAt === undefined ? {} : { refreshAt: token.refreshAt }),
     };
     const ttl = clampTtl(ttlMs, (token.refreshAt ?? token.expiresAt) - Date.now());
-    await this.redis.run(
+    await this.redis.runOr(
       () => this.client.set(this.tokenKey(key), JSON.stringify(value), 'PX', ttl),
       undefined,
     );
   }
 
   async deleteIfMatches(key: string, accessToken: string): Promise<boolean> {
-    const deleted = await this.redis.run(
+    const deleted = await this.redis.runOr(
       () => this.client.eval(DELETE_IF_TOKEN_MATCHES, 1, this.tokenKey(key), accessToken),
       0,
     );
@@ -95,7 +100,7 @@ export class RedisTokenStore implements AccessTokenStore {
   async acquireLock(key: string, ttlMs: number): Promise<string | null> {
     const owner = randomUUID();
     const local = `${LOCAL_OWNER}${owner}`;
-    const answer = await this.redis.run(
+    const answer = await this.redis.runOr(
       () => this.client.set(this.lockKey(key), owner, 'PX', clampTtl(ttlMs, ttlMs), 'NX'),
       local,
     );
@@ -109,7 +114,7 @@ export class RedisTokenStore implements AccessTokenStore {
     if (owner.startsWith(LOCAL_OWNER)) {
       return;
     }
-    await this.redis.run(
+    await this.redis.runOr(
       () => this.client.eval(RELEASE_LOCK_IF_OWNER, 1, this.lockKey(key), owner),
       0,
     );

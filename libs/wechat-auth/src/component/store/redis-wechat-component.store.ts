@@ -5,12 +5,19 @@ import {
   type WechatComponentStoreOperation,
 } from '../../errors/wechat-component-store.error';
 import { copyAuthorizer, copyTicket } from './component-records';
-import { RedisCommandFailure, RedisComponentCommandRunner } from './redis-component-command.runner';
+import {
+  RedisCommandFailure,
+  RedisCommandRunner,
+} from '../../access-token/redis/redis-command.runner';
 import type {
   RedisWechatComponentStoreClient,
   RedisWechatComponentStoreOptions,
 } from './redis-wechat-component-store-options.interface';
 import { SAVE_UNLESS_NEWER } from './redis-wechat-component.scripts';
+import {
+  redisComponentStoreAvailableMessage,
+  redisComponentStoreUnavailableMessage,
+} from './wechat-component-store.messages';
 import {
   WechatComponentStore,
   type StoredAuthorizer,
@@ -41,7 +48,7 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
  */
 export class RedisWechatComponentStore extends WechatComponentStore {
   private readonly keyPrefix: string;
-  private readonly redis: RedisComponentCommandRunner;
+  private readonly redis: RedisCommandRunner;
   private readonly logger = new Logger(RedisWechatComponentStore.name);
 
   /** @throws WechatAuthConfigError on invalid options */
@@ -65,7 +72,10 @@ export class RedisWechatComponentStore extends WechatComponentStore {
       );
     }
     this.keyPrefix = keyPrefix;
-    this.redis = new RedisComponentCommandRunner(client, commandTimeoutMs, this.logger);
+    this.redis = new RedisCommandRunner(client, commandTimeoutMs, this.logger, {
+      unavailable: redisComponentStoreUnavailableMessage,
+      available: redisComponentStoreAvailableMessage,
+    });
   }
 
   async getTicket(componentAppId: string): Promise<StoredComponentTicket | undefined> {
