@@ -1,14 +1,16 @@
 import Database from 'better-sqlite3';
 import { createDecipheriv, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { BaselineLookups, type BaselineLookupOptions } from './baseline-lookups';
 
-/** Configuration of the bare `node:http` baseline: the app's keys and database, nothing else. */
+/** Configuration of the bare `node:http` baseline: the app's keys, database and WeChat. */
 export interface BaselineOptions {
   databasePath: string;
   publicKeyPem: string;
   publicKeyId: string;
   apiV3Key: string;
   mchId: string;
+  lookups: BaselineLookupOptions;
 }
 
 /** A rejected notification: HTTP status and a message for `{"code":"FAIL","message"}`. */
@@ -46,6 +48,9 @@ const isText = (v: unknown, max = Infinity): v is string =>
 /** Called once the notification is durable (or was not to be stored); with the error otherwise. */
 export type StoredCallback = (error?: unknown) => void;
 
+/** One write of a group commit, and what to do once its transaction committed. */
+type Write = [run: () => unknown, done: (error: unknown, result?: unknown) => void];
+
 type InsertParams = [
   string,
   string,
@@ -67,16 +72,22 @@ type InsertParams = [
  * verification of the raw bytes with a pre-parsed key, JSON.parse, AES-256-GCM decryption,
  * the transaction checks the app makes, and one prepared `INSERT ... ON CONFLICT DO NOTHING`
  * into the app's `payments` table (WAL, synchronous=FULL, like the app), with group commit:
- * the inserts of one event-loop turn share one transaction (one fsync), and each notification
- * is answered after its transaction committed. No lookups.
+ * the writes of one event-loop turn share one transaction (one fsync), and each notification
+ * is answered after its transaction committed. Then the same lookup as the app: getpaidunionid
+ * over a raw keep-alive client (`BaselineLookups`), the unionid written to the payment and to
+ * `paid_unionid_unionids`, with group commit too.
  */
 export class BaselineNotifyHandler {
   private readonly keys: Map<string, KeyObject>;
   private readonly apiV3Key: Buffer;
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
-  private readonly commitBatch: (batch: [InsertParams, StoredCallback][]) => unknown[];
-  private pending: [InsertParams, StoredCallback][] = [];
+  private readonly resolve: Database.Statement;
+  private readonly upsertUnionId: Database.Statement;
+  private readonly fail: Database.Statement;
+  private readonly commitBatch: (batch: Write[]) => [error: unknown, result?: unknown][];
+  private readonly lookups: BaselineLookups;
+  private pending: Write[] = [];
 
   constructor(private readonly options: BaselineOptions) {
     this.keys = new Map([[options.publicKeyId, createPublicKey(options.publicKeyPem)]]);
@@ -93,16 +104,42 @@ export class BaselineNotifyHandler {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, 0, ?, NULL, NULL, NULL, NULL, ?, ?, NULL)
        ON CONFLICT DO NOTHING`,
     );
-    const transaction = this.db.transaction((batch: [InsertParams, StoredCallback][]) =>
-      batch.map(([params]) => {
+    this.resolve = this.db.prepare(
+      `UPDATE paid_unionid_payments SET status = 'resolved', unionid = ?, resolved_at_ms = ?,
+         updated_at_ms = ?, attempts = attempts + 1
+       WHERE transaction_id = ? AND status = 'pending'`,
+    );
+    this.upsertUnionId = this.db.prepare(
+      `INSERT INTO paid_unionid_unionids (openid, unionid, app_id, updated_at_ms)
+       SELECT openid, ?, app_id, ? FROM paid_unionid_payments WHERE transaction_id = ?
+       ON CONFLICT (openid) DO UPDATE SET unionid = excluded.unionid, app_id = excluded.app_id,
+         updated_at_ms = excluded.updated_at_ms`,
+    );
+    this.fail = this.db.prepare(
+      `UPDATE paid_unionid_payments SET status = 'failed', last_errcode = ?, updated_at_ms = ?
+       WHERE transaction_id = ? AND status = 'pending'`,
+    );
+    const transaction = this.db.transaction((batch: Write[]) =>
+      batch.map(([run]): [unknown, unknown?] => {
         try {
-          this.insert.run(...params);
-          return undefined;
+          return [undefined, run()];
         } catch (error) {
-          if (this.db.inTransaction) return error; // that statement alone was rolled back
+          if (this.db.inTransaction) return [error]; // that statement alone was rolled back
           throw error;
         }
       }),
+    );
+    this.lookups = new BaselineLookups(
+      options.lookups,
+      (transactionId, unionid) =>
+        this.enqueue(() => {
+          const now = Date.now();
+          if (this.resolve.run(unionid, now, now, transactionId).changes === 1) {
+            this.upsertUnionId.run(unionid, now, transactionId);
+          }
+        }, noop),
+      (transactionId, errcode) =>
+        this.enqueue(() => this.fail.run(errcode, Date.now(), transactionId), noop),
     );
     this.commitBatch = (batch) => transaction.immediate(batch);
   }
@@ -138,10 +175,20 @@ export class BaselineNotifyHandler {
       stored();
       return;
     }
-    this.enqueue(this.insertParams(envelope.id, tx), stored);
+    const params = this.insertParams(envelope.id, tx);
+    this.enqueue(
+      () => this.insert.run(...params).changes,
+      (error, changes) => {
+        stored(error);
+        // A new payment (not a duplicate): look it up, as the app does.
+        if (error === undefined && changes === 1)
+          this.lookups.schedule(params[0], params[5], params[9]);
+      },
+    );
   }
 
   close(): void {
+    this.lookups.close();
     this.db.close();
   }
 
@@ -197,22 +244,22 @@ export class BaselineNotifyHandler {
     }
   }
 
-  private enqueue(params: InsertParams, stored: StoredCallback): void {
-    if (this.pending.push([params, stored]) === 1) setImmediate(() => this.flush());
+  private enqueue(run: Write[0], done: Write[1]): void {
+    if (this.pending.push([run, done]) === 1) setImmediate(() => this.flush());
   }
 
   /** One transaction for everything queued in this turn; answers each after the commit. */
   private flush(): void {
     const batch = this.pending;
     this.pending = [];
-    let outcomes: unknown[];
+    let outcomes: [unknown, unknown?][];
     try {
       outcomes = this.commitBatch(batch);
     } catch (error) {
-      for (const [, stored] of batch) stored(error ?? new Error('commit failed'));
+      for (const [, done] of batch) done(error ?? new Error('commit failed'));
       return;
     }
-    batch.forEach(([, stored], i) => stored(outcomes[i]));
+    batch.forEach(([, done], i) => done(outcomes[i][0], outcomes[i][1]));
   }
 
   private insertParams(notificationId: string, tx: Json): InsertParams {
@@ -258,6 +305,8 @@ export class BaselineNotifyHandler {
     ];
   }
 }
+
+const noop = (): void => undefined;
 
 function parseJson(text: string, what: string): Json {
   let value: unknown;

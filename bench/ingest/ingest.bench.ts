@@ -1,4 +1,5 @@
 import { TEST_MERCHANT, TEST_WECHATPAY_PUBLIC_KEY } from '@app/wechat-sandbox';
+import { PAID_UNIONID_CAPTURE_DEFAULTS } from '@app/paid-unionid-capture';
 import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -63,8 +64,10 @@ export const INGEST_DEFAULTS: IngestOptions = {
   appEnv: {},
 };
 
-/** Target of the issue: the app handles at least 0.6x the baseline's notifications per second. */
-export const INGEST_TARGET_RATIO = 0.6;
+/** Target of the issue: the app handles at least 0.5x the notifications per second of the baseline. */
+export const INGEST_TARGET_RATIO = 0.5;
+/** ... and spends at most 2x its CPU per payment (baseline CPU ÷ app CPU >= 0.5). */
+export const INGEST_CPU_TARGET_RATIO = 0.5;
 
 /** One measured run: one fresh server process on a fresh database. */
 export interface IngestRun {
@@ -232,35 +235,51 @@ async function startServer(
   appEnv: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<ServerHandle> {
-  if (server === 'baseline') {
-    const databasePath = join(runDir, 'baseline.sqlite');
-    copyFileSync(template, databasePath);
-    const baselineOptions: BaselineOptions = {
-      databasePath,
-      publicKeyPem: TEST_WECHATPAY_PUBLIC_KEY.publicKeyPem,
-      publicKeyId: TEST_WECHATPAY_PUBLIC_KEY.id,
-      apiV3Key: TEST_MERCHANT.apiV3Key,
-      mchId: TEST_MERCHANT.mchId,
-    };
-    const child: ChildProcess = forkEntry(
-      benchEntry('ingest/baseline-server.main.js'),
-      [JSON.stringify(baselineOptions)],
-      { env: { ...process.env, NODE_ENV: 'production' }, execArgv: nodeArgs },
-    );
-    const ready = await nextMessage<ReadyMessage>(child, 'ready');
-    return {
-      url: `http://127.0.0.1:${ready.port}`,
-      pid: child.pid,
-      databasePath,
-      stop: () => stopChild(child),
-    };
-  }
   const sandbox = await SandboxProcess.start({
     paymentsFile: pool.paymentsFile,
     realTimeClock: true,
     seed: 1,
     ...(server === 'app-lookups-held' ? { faults: { hang: true } } : {}),
   });
+  if (server === 'baseline') {
+    const databasePath = join(runDir, 'baseline.sqlite');
+    copyFileSync(template, databasePath);
+    // The app's credentials and its default lookup concurrency: the same job end to end.
+    const { env, dir } = defaultAppEnvironment(sandbox.url);
+    rmSync(dir, { recursive: true, force: true });
+    const baselineOptions: BaselineOptions = {
+      databasePath,
+      publicKeyPem: TEST_WECHATPAY_PUBLIC_KEY.publicKeyPem,
+      publicKeyId: TEST_WECHATPAY_PUBLIC_KEY.id,
+      apiV3Key: TEST_MERCHANT.apiV3Key,
+      mchId: TEST_MERCHANT.mchId,
+      lookups: {
+        wechatApiBaseUrl: sandbox.url,
+        appId: env.WECHAT_APPID,
+        secret: env.WECHAT_SECRET,
+        concurrency: PAID_UNIONID_CAPTURE_DEFAULTS.concurrency,
+      },
+    };
+    const child: ChildProcess = forkEntry(
+      benchEntry('ingest/baseline-server.main.js'),
+      [JSON.stringify(baselineOptions)],
+      { env: { ...process.env, NODE_ENV: 'production' }, execArgv: nodeArgs },
+    );
+    const ready = await nextMessage<ReadyMessage>(child, 'ready').catch(async (error: unknown) => {
+      await sandbox.stop();
+      throw error;
+    });
+    return {
+      url: `http://127.0.0.1:${ready.port}`,
+      pid: child.pid,
+      sandbox,
+      databasePath,
+      stop: async () => {
+        await stopChild(child);
+        await sandbox.stop();
+      },
+    };
+  }
   const databasePath = join(runDir, 'app.sqlite');
   const { env, dir } = defaultAppEnvironment(sandbox.url, {
     ...appEnv,
@@ -441,7 +460,9 @@ function summarize(options: IngestOptions, runs: IngestRun[]): IngestResult {
     ratio,
     ratioOfMedians: app.reqPerSec / baseline.reqPerSec,
     cpuRatio: baseline.serverCpuUsPerReq / app.serverCpuUsPerReq,
-    targetMet: ratio >= INGEST_TARGET_RATIO,
+    targetMet:
+      ratio >= INGEST_TARGET_RATIO &&
+      baseline.serverCpuUsPerReq / app.serverCpuUsPerReq >= INGEST_CPU_TARGET_RATIO,
     allRunsValid: runs.every((r) => r.valid),
   };
 }
