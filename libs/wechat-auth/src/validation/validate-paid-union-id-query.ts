@@ -25,9 +25,20 @@ export function validatePaidUnionIdQuery(query: PaidUnionIdQuery): PaidUnionIdQu
     outTradeNo,
     appId,
   });
-  const problems = validateSync(schema).map(
-    (error) => `${error.property} ${Object.values(error.constraints ?? {})[0]}`,
-  );
+  // The usual query (non-empty strings, the rest absent) passes the schema's rules as they
+  // stand; class-validator runs for anything else and words the problems (it cost ~10 us a
+  // call on the capture's hot path, bench profile).
+  const plainlyValid =
+    isFilled(openid) &&
+    optionalFilled(transactionId) &&
+    optionalFilled(mchId) &&
+    optionalFilled(outTradeNo) &&
+    optionalFilled(appId);
+  const problems = plainlyValid
+    ? []
+    : validateSync(schema).map(
+        (error) => `${error.property} ${Object.values(error.constraints ?? {})[0]}`,
+      );
   const byTransaction = schema.transactionId !== undefined;
   const byOrder = schema.mchId !== undefined || schema.outTradeNo !== undefined;
   if (byTransaction && byOrder) {
@@ -42,3 +53,6 @@ export function validatePaidUnionIdQuery(query: PaidUnionIdQuery): PaidUnionIdQu
   }
   return schema;
 }
+
+const isFilled = (value: unknown): boolean => typeof value === 'string' && value !== '';
+const optionalFilled = (value: unknown): boolean => value === undefined || isFilled(value);
