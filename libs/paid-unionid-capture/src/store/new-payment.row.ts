@@ -1,5 +1,5 @@
 import { PAYMENT_WINDOW_MS } from '../paid-unionid-capture.constants';
-import { Payment } from './entities';
+import type { Payment } from './entities';
 import type { NewPayment } from './interfaces';
 
 /** Who holds a row as it is inserted: its owner, until when (epoch ms). */
@@ -13,7 +13,9 @@ export interface InitialLease {
  * leased to `lease` or unleased. Both stores insert exactly this, and return it as read back.
  */
 export function newPaymentRow(payment: NewPayment, lease: InitialLease | null = null): Payment {
-  return Object.assign(new Payment(), {
+  // A plain object, not an entity instance: the insert binds it as it is (better-sqlite3 takes
+  // plain objects only), and this runs for every payment.
+  return {
     ...payment,
     deadlineMs: payment.successTimeMs + PAYMENT_WINDOW_MS,
     status: 'pending',
@@ -29,5 +31,5 @@ export function newPaymentRow(payment: NewPayment, lease: InitialLease | null = 
     eventDeliveredAtMs: null,
     eventAttempts: 0,
     eventNextAtMs: null,
-  } satisfies Payment);
+  } satisfies Payment;
 }

@@ -111,9 +111,9 @@ export class SqlitePaidUnionIdStatements {
     return this.resolveInTransaction({ transactionId, owner, unionid, now });
   }
 
+  /** `row` must be a plain object (as `newPaymentRow` makes it): better-sqlite3 binds no other. */
   private insertRow(row: Payment): boolean {
-    // better-sqlite3 binds named parameters from plain objects only.
-    return this.insert.run({ ...row }).changes === 1;
+    return this.insert.run(row).changes === 1;
   }
 }
 
