@@ -140,6 +140,19 @@ describe('PaidUnionIdCaptureModule', () => {
     });
   });
 
+  it('starts a payment that waited for a slot as soon as one frees, not at the next poll', async () => {
+    // One slot and a poll far away: only the freed slot can start the waiting payments.
+    const capture = await start({ concurrency: 1, pollMs: 60_000 });
+    const payments = [pay(), pay(), pay()];
+    for (const payment of payments) {
+      expect(await capture.capture(inputOf(payment))).toBe('stored');
+    }
+    await until(() => resolved.length === 3, 'all three resolved');
+    expect(resolved.map((e) => e.transactionId).sort()).toEqual(
+      payments.map((p) => p.transactionId).sort(),
+    );
+  });
+
   it('records a terminal errcode (40003, not the payer) and tells onFailed', async () => {
     const capture = await start();
     const payment = pay();

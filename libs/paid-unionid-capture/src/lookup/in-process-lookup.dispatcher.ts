@@ -4,13 +4,18 @@ import { LocalLookupPool } from './local-lookup.pool';
 import { describeError } from './lookup-owner';
 import { LookupDispatcher } from './lookup.dispatcher';
 
-/** Lookups without Redis: each runs in this process, right after its payment is stored. */
+/**
+ * Lookups without Redis: each runs in this process, right after its payment is stored, or as
+ * soon as a slot frees (payments stored while every slot was busy wait in the database).
+ */
 @Injectable()
 export class InProcessLookupDispatcher extends LookupDispatcher {
   private readonly logger = new Logger(InProcessLookupDispatcher.name);
+  private refillScheduled = false;
 
   constructor(private readonly pool: LocalLookupPool) {
     super();
+    pool.onSlotFreed(() => this.refillSoon());
   }
 
   /** Stored already leased to this process when there is room (one write), else unleased. */
@@ -28,5 +33,22 @@ export class InProcessLookupDispatcher extends LookupDispatcher {
 
   dispatchDue(now: number): Promise<void> {
     return this.pool.runDue(now);
+  }
+
+  /**
+   * Fills the free slots with due payments in the next turn: one claim for every lookup that
+   * ended in this turn, instead of slots idle until the poller's next tick.
+   */
+  private refillSoon(): void {
+    if (this.refillScheduled) return;
+    this.refillScheduled = true;
+    setImmediate(() => {
+      this.refillScheduled = false;
+      this.pool
+        .runDue(Date.now())
+        .catch((error: unknown) =>
+          this.logger.error(`Claiming due payments failed: ${describeError(error)}`),
+        );
+    });
   }
 }

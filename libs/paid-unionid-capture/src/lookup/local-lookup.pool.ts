@@ -18,6 +18,7 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
   private readonly claims = new Set<Promise<void>>();
   private reserved = 0;
   private stopping?: Promise<void>;
+  private slotFreed?: () => void;
 
   constructor(
     private readonly payments: PaidUnionIdStore,
@@ -34,6 +35,11 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
    * Claims `transactionId` and runs its lookup to the end (a BullMQ job): the one place a job
    * takes a row's lease. Resolves at once when the row is not claimable (settled, or leased).
    */
+  /** `listener` runs each time a lookup of this pool ends (its slot is free again). */
+  onSlotFreed(listener: () => void): void {
+    this.slotFreed = listener;
+  }
+
   async claimAndRun(transactionId: string): Promise<void> {
     if (this.stopping) return; // the row is untouched: the poller enqueues it again
     const payment = await this.payments.claimOne(
@@ -145,7 +151,8 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
         .run(payment, this.owner)
         .catch((error: unknown) =>
           this.logger.error(`Lookup of ${payment.transactionId} failed: ${describeError(error)}`),
-        ),
+        )
+        .finally(() => this.slotFreed?.()),
     );
   }
 }
