@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Payment } from './entities';
+import type { Payment } from './entities';
 import type { NewPayment } from './interfaces';
 import { newPaymentRow } from './new-payment.row';
 import { PAYMENTS_TABLE, UNIONIDS_TABLE } from './store.constants';
@@ -47,6 +47,7 @@ export class SqlitePaidUnionIdStatements {
   private readonly lease: Statement;
   private readonly leaseDue: Statement;
   private readonly select: Statement<[string], PaymentRow>;
+  private readonly dueCandidates: Statement<[number, number, number], { transaction_id: string }>;
   private readonly resolve: Statement;
   private readonly upsertUnionId: Statement;
   private readonly resolveInTransaction: (args: Record<string, unknown>) => boolean;
@@ -62,6 +63,12 @@ export class SqlitePaidUnionIdStatements {
       ON CONFLICT DO NOTHING`);
     this.lease = db.prepare(LEASE);
     this.leaseDue = db.prepare(`${LEASE} AND next_attempt_at_ms <= @now`);
+    this.dueCandidates = db.prepare<[number, number, number], { transaction_id: string }>(
+      `SELECT transaction_id FROM ${PAYMENTS_TABLE}
+        WHERE status = 'pending' AND next_attempt_at_ms <= ?
+          AND (lease_until_ms IS NULL OR lease_until_ms < ?)
+        ORDER BY next_attempt_at_ms ASC LIMIT ?`,
+    );
     this.select = db.prepare<[string], PaymentRow>(
       `SELECT * FROM ${PAYMENTS_TABLE} WHERE transaction_id = ?`,
     );
@@ -107,6 +114,16 @@ export class SqlitePaidUnionIdStatements {
     return row ? toPayment(row) : null;
   }
 
+  /** Leases up to `limit` due, unleased rows, oldest due first (as the portable `claimDue`). */
+  claimDue(owner: string, now: number, leaseMs: number, limit: number): Payment[] {
+    const claimed: Payment[] = [];
+    for (const { transaction_id } of this.dueCandidates.all(now, now, limit)) {
+      const payment = this.claim(transaction_id, owner, now, leaseMs, true);
+      if (payment) claimed.push(payment);
+    }
+    return claimed;
+  }
+
   markResolved(transactionId: string, owner: string, unionid: string, now: number): boolean {
     return this.resolveInTransaction({ transactionId, owner, unionid, now });
   }
@@ -117,8 +134,9 @@ export class SqlitePaidUnionIdStatements {
   }
 }
 
+/** A plain object, like `newPaymentRow`'s: this runs for every claimed row. */
 function toPayment(row: PaymentRow): Payment {
-  return Object.assign(new Payment(), {
+  return {
     transactionId: row.transaction_id,
     notificationId: row.notification_id,
     outTradeNo: row.out_trade_no,
@@ -143,5 +161,5 @@ function toPayment(row: PaymentRow): Payment {
     eventDeliveredAtMs: row.event_delivered_at_ms,
     eventAttempts: row.event_attempts,
     eventNextAtMs: row.event_next_at_ms,
-  });
+  };
 }

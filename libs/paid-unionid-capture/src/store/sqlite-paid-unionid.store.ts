@@ -64,6 +64,20 @@ export class SqlitePaidUnionIdStore extends TypeOrmPaidUnionIdStore {
     return this.grouped((s) => s.insertLeased(payment, owner, leaseMs));
   }
 
+  /**
+   * The poller's and the freed slots' claims, prepared and in this turn's group transaction
+   * (one commit with the turn's other writes, not one per leased row).
+   */
+  override claimDue(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<Payment[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    return this.grouped((s) => s.claimDue(owner, now, leaseMs, limit));
+  }
+
   override claimOne(
     transactionId: string,
     owner: string,
@@ -84,17 +98,6 @@ export class SqlitePaidUnionIdStore extends TypeOrmPaidUnionIdStore {
 
   protected override run<T>(job: () => Promise<T>): Promise<T> {
     return this.queue.run(job);
-  }
-
-  /** Called inside `run` (claimDue): a direct statement, in that job's turn of the queue. */
-  protected override async lease(
-    transactionId: string,
-    owner: string,
-    now: number,
-    leaseMs: number,
-    dueOnly: boolean,
-  ): Promise<Payment | null> {
-    return this.statements.claim(transactionId, owner, now, leaseMs, dueOnly);
   }
 
   /** A hot-path write in this turn's group transaction; settles after its commit. */
