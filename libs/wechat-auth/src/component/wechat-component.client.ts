@@ -171,11 +171,6 @@ export class WechatComponentClient implements OnApplicationShutdown {
     });
   }
 
-  /** Ends the pause of platform token fetches, e.g. once the first ticket arrived. */
-  async platformTicketArrived(): Promise<void> {
-    await this.platformTokens?.forget(this.component.componentAppId);
-  }
-
   onApplicationShutdown(): void {
     this.platformTokens?.onApplicationShutdown();
   }
