@@ -142,22 +142,28 @@ describe('payment-notify: slow and oversized clients', () => {
   });
 
   it('refuses a chunked body once it passes 64 KiB', async () => {
+    const total = 1024 * 1024;
     let sent = 0;
     let answered = false;
     const { answer } = await hostile((socket) => {
       socket.once('data', () => (answered = true));
       socket.write(head('Transfer-Encoding: chunked\r\n\r\n'));
       const chunk = `${(4096).toString(16)}\r\n${'x'.repeat(4096)}\r\n`;
-      // One chunk at a time, and none once the answer began: bytes still arriving after the
-      // server closed make its kernel reset the connection, which can drop the unread 413 here.
+      // One chunk at a time, and none once the answer began.
       const pump = () => {
-        // Stop well past the limit; the server must have answered by then.
-        if (answered || socket.destroyed || sent >= 2 * 1024 * 1024) return;
+        if (answered || socket.destroyed || sent >= total) return;
         sent += 4096;
         socket.write(chunk, () => setImmediate(pump));
       };
       pump();
     });
-    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    // The server answers 413 and closes. When our next chunks already sit unread in its receive
+    // buffer, its kernel resets the connection instead and drops the queued 413: then the
+    // refusal shows as a close long before the body ended. Never a read to the end, never a 2xx.
+    if (answer === '') {
+      expect(sent).toBeLessThan(total / 4);
+    } else {
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    }
   });
 });
