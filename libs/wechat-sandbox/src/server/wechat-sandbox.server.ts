@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -107,6 +108,8 @@ export class WechatSandbox {
     private readonly ctx: SandboxContext,
     private readonly issuedTokenLog: IssuedTokenLog,
   ) {
+    // Every delayed or hung request waits on this one signal: hundreds at once are expected.
+    setMaxListeners(0, this.stopController.signal);
     const address = server.address();
     if (address === null || typeof address === 'string') {
       throw new Error('the sandbox server is not listening on a TCP port');
