@@ -142,7 +142,9 @@ describe('payment-notify: slow and oversized clients', () => {
   });
 
   it('refuses a chunked body once it passes 64 KiB', async () => {
-    const total = 1024 * 1024;
+    // Far more than loopback socket buffers can hold (send + receive autotune to ~10 MiB at most),
+    // so a close before the end proves the server stopped reading.
+    const total = 16 * 1024 * 1024;
     let sent = 0;
     let answered = false;
     const { answer } = await hostile((socket) => {
@@ -159,9 +161,9 @@ describe('payment-notify: slow and oversized clients', () => {
     });
     // The server answers 413 and closes. When our next chunks already sit unread in its receive
     // buffer, its kernel resets the connection instead and drops the queued 413: then the
-    // refusal shows as a close long before the body ended. Never a read to the end, never a 2xx.
+    // refusal shows as a close before the body ended. Never a read to the end, never a 2xx.
     if (answer === '') {
-      expect(sent).toBeLessThan(total / 4);
+      expect(sent).toBeLessThan(total);
     } else {
       expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     }
