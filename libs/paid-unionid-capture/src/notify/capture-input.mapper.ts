@@ -13,6 +13,7 @@ const MAX_LENGTHS = {
   openid: 128,
   currency: 16,
 } as const;
+const LENGTH_LIMITS = Object.entries(MAX_LENGTHS) as [keyof typeof MAX_LENGTHS, number][];
 
 /** Only successful payments are looked up; other events and states are acknowledged. */
 export function isPaidTransaction(
@@ -35,7 +36,7 @@ export function captureInputOf(
   notification: WechatPayTransactionNotification,
 ): PaidUnionIdCaptureInput {
   const tx = notification.transaction;
-  const parties =
+  const { appId, mchId, openid } =
     'payer' in tx && 'openid' in tx.payer
       ? {
           appId: (tx as { appid: string }).appid,
@@ -44,7 +45,9 @@ export function captureInputOf(
         }
       : partnerParties(tx);
   return {
-    ...parties,
+    appId,
+    mchId,
+    openid,
     transactionId: tx.transaction_id,
     outTradeNo: tx.out_trade_no,
     successTime: tx.success_time ?? '',
@@ -83,8 +86,8 @@ export function newPaymentOf(input: PaidUnionIdCaptureInput, receivedAt: number)
     successTimeMs,
     createdAtMs: receivedAt,
   };
-  for (const [field, max] of Object.entries(MAX_LENGTHS)) {
-    const value = payment[field as keyof typeof MAX_LENGTHS];
+  for (const [field, max] of LENGTH_LIMITS) {
+    const value = payment[field];
     if (value.length === 0 || value.length > max) {
       throw new InvalidPaymentError(`${field} must have 1 to ${max} characters`, [field]);
     }

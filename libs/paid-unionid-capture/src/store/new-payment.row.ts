@@ -13,11 +13,19 @@ export interface InitialLease {
  * leased to `lease` or unleased. Both stores insert exactly this, and return it as read back.
  */
 export function newPaymentRow(payment: NewPayment, lease: InitialLease | null = null): Payment {
-  // A plain object, not an entity instance: the insert binds it as it is (better-sqlite3 takes
-  // plain objects only), and this runs for every payment.
+  // A plain object literal with every field spelled out (no spread: one hidden class, no
+  // copying), and this runs for every payment.
   return {
-    ...payment,
-    deadlineMs: payment.successTimeMs + PAYMENT_WINDOW_MS,
+    transactionId: payment.transactionId,
+    notificationId: payment.notificationId,
+    outTradeNo: payment.outTradeNo,
+    mchId: payment.mchId,
+    appId: payment.appId,
+    openid: payment.openid,
+    amountTotal: payment.amountTotal,
+    currency: payment.currency,
+    successTimeMs: payment.successTimeMs,
+    deadlineMs: deadlineOf(payment),
     status: 'pending',
     unionid: null,
     attempts: 0,
@@ -26,10 +34,16 @@ export function newPaymentRow(payment: NewPayment, lease: InitialLease | null = 
     leaseUntilMs: lease?.untilMs ?? null,
     lastErrcode: null,
     lastErrmsg: null,
+    createdAtMs: payment.createdAtMs,
     updatedAtMs: payment.createdAtMs,
     resolvedAtMs: null,
     eventDeliveredAtMs: null,
     eventAttempts: 0,
     eventNextAtMs: null,
   } satisfies Payment;
+}
+
+/** When WeChat stops answering getpaidunionid for `payment` (epoch ms). */
+export function deadlineOf(payment: NewPayment): number {
+  return payment.successTimeMs + PAYMENT_WINDOW_MS;
 }

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Payment } from './entities';
 import type { NewPayment } from './interfaces';
-import { newPaymentRow } from './new-payment.row';
+import { deadlineOf, newPaymentRow } from './new-payment.row';
 import { PAYMENTS_TABLE, UNIONIDS_TABLE } from './store.constants';
 
 /** A `payments` row as SQLite returns it. */
@@ -32,71 +32,68 @@ interface PaymentRow {
   event_next_at_ms: number | null;
 }
 
-const LEASE = `UPDATE ${PAYMENTS_TABLE} SET lease_owner = @owner, lease_until_ms = @until
-  WHERE transaction_id = @transactionId AND status = 'pending'
-    AND (lease_until_ms IS NULL OR lease_until_ms < @now)`;
+/** Parameters: owner, lease until, transaction id, now (and now again for `leaseDue`). */
+const LEASE = `UPDATE ${PAYMENTS_TABLE} SET lease_owner = ?, lease_until_ms = ?
+  WHERE transaction_id = ? AND status = 'pending' AND (lease_until_ms IS NULL OR lease_until_ms < ?)`;
 
 /**
  * The per-payment statements of the hot path (store, claim, resolve), prepared once on the
  * better-sqlite3 connection. Through TypeORM's query builder the same statements cost several
  * times more CPU than SQLite itself (bench: TypeORM was 38% of the app's CPU per notification).
  * Same SQL semantics as the portable versions in `TypeOrmPaidUnionIdStore`, which PostgreSQL uses.
+ * Parameters are anonymous and positional (better-sqlite3 binds `?NNN` by name only): binding
+ * a named object looks every name up, per row.
  */
 export class SqlitePaidUnionIdStatements {
   private readonly insert: Statement;
-  private readonly lease: Statement;
-  private readonly leaseDue: Statement;
-  private readonly select: Statement<[string], PaymentRow>;
+  private readonly lease: Statement<unknown[], PaymentRow>;
+  private readonly leaseDue: Statement<unknown[], PaymentRow>;
   private readonly dueCandidates: Statement<[number, number, number], { transaction_id: string }>;
   private readonly resolve: Statement;
-  private readonly upsertUnionId: Statement;
-  private readonly resolveInTransaction: (args: Record<string, unknown>) => boolean;
+  private readonly upsertUnionIdIfLeased: Statement;
 
   constructor(db: Database) {
     this.insert = db.prepare(`INSERT INTO ${PAYMENTS_TABLE} (transaction_id, notification_id,
         out_trade_no, mch_id, app_id, openid, amount_total, currency, success_time_ms,
         deadline_ms, status, unionid, attempts, next_attempt_at_ms, lease_owner, lease_until_ms,
         last_errcode, last_errmsg, created_at_ms, updated_at_ms, resolved_at_ms)
-      VALUES (@transactionId, @notificationId, @outTradeNo, @mchId, @appId, @openid,
-        @amountTotal, @currency, @successTimeMs, @deadlineMs, 'pending', NULL, 0, @createdAtMs,
-        @leaseOwner, @leaseUntilMs, NULL, NULL, @createdAtMs, @createdAtMs, NULL)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', NULL, 0, ?, ?, ?, NULL, NULL, ?, ?, NULL)
       ON CONFLICT DO NOTHING`);
-    this.lease = db.prepare(LEASE);
-    this.leaseDue = db.prepare(`${LEASE} AND next_attempt_at_ms <= @now`);
+    this.lease = db.prepare<unknown[], PaymentRow>(`${LEASE} RETURNING *`);
+    this.leaseDue = db.prepare<unknown[], PaymentRow>(
+      `${LEASE} AND next_attempt_at_ms <= ? RETURNING *`,
+    );
     this.dueCandidates = db.prepare<[number, number, number], { transaction_id: string }>(
       `SELECT transaction_id FROM ${PAYMENTS_TABLE}
         WHERE status = 'pending' AND next_attempt_at_ms <= ?
           AND (lease_until_ms IS NULL OR lease_until_ms < ?)
         ORDER BY next_attempt_at_ms ASC LIMIT ?`,
     );
-    this.select = db.prepare<[string], PaymentRow>(
-      `SELECT * FROM ${PAYMENTS_TABLE} WHERE transaction_id = ?`,
-    );
-    this.resolve = db.prepare(`UPDATE ${PAYMENTS_TABLE} SET status = 'resolved',
-        unionid = @unionid, resolved_at_ms = @now, updated_at_ms = @now, lease_owner = NULL,
-        lease_until_ms = NULL, attempts = attempts + 1
-      WHERE transaction_id = @transactionId AND status = 'pending' AND lease_owner = @owner`);
-    this.upsertUnionId = db.prepare(`INSERT INTO ${UNIONIDS_TABLE}
+    // The unionid first, under the same conditions as the resolve after it: both or neither
+    // change, without a savepoint per payment inside the group transaction. (Should the resolve
+    // alone fail, the payment stays pending and the stored unionid is still the payer's.)
+    this.upsertUnionIdIfLeased = db.prepare(`INSERT INTO ${UNIONIDS_TABLE}
         (openid, unionid, app_id, updated_at_ms)
-      SELECT openid, @unionid, app_id, @now FROM ${PAYMENTS_TABLE}
-        WHERE transaction_id = @transactionId
+      SELECT openid, ?, app_id, ? FROM ${PAYMENTS_TABLE}
+        WHERE transaction_id = ? AND status = 'pending' AND lease_owner = ?
       ON CONFLICT (openid) DO UPDATE SET unionid = excluded.unionid, app_id = excluded.app_id,
         updated_at_ms = excluded.updated_at_ms`);
-    this.resolveInTransaction = db.transaction((args: Record<string, unknown>) => {
-      if (this.resolve.run(args).changes !== 1) return false;
-      this.upsertUnionId.run(args);
-      return true;
-    });
+    this.resolve = db.prepare(`UPDATE ${PAYMENTS_TABLE} SET status = 'resolved',
+        unionid = ?, resolved_at_ms = ?, updated_at_ms = ?, lease_owner = NULL,
+        lease_until_ms = NULL, attempts = attempts + 1
+      WHERE transaction_id = ? AND status = 'pending' AND lease_owner = ?`);
   }
 
   insertIfAbsent(payment: NewPayment): boolean {
-    return this.insertRow(newPaymentRow(payment));
+    return this.insertRow(payment, null, null);
   }
 
   /** The new row leased to `owner` in the same INSERT: the row, or `null` for a duplicate. */
   insertLeased(payment: NewPayment, owner: string, leaseMs: number): Payment | null {
-    const row = newPaymentRow(payment, { owner, untilMs: payment.createdAtMs + leaseMs });
-    return this.insertRow(row) ? row : null;
+    const untilMs = payment.createdAtMs + leaseMs;
+    return this.insertRow(payment, owner, untilMs)
+      ? newPaymentRow(payment, { owner, untilMs })
+      : null;
   }
 
   claim(
@@ -106,11 +103,10 @@ export class SqlitePaidUnionIdStatements {
     leaseMs: number,
     dueOnly: boolean,
   ): Payment | null {
-    const statement = dueOnly ? this.leaseDue : this.lease;
-    if (statement.run({ transactionId, owner, now, until: now + leaseMs }).changes !== 1) {
-      return null;
-    }
-    const row = this.select.get(transactionId);
+    const until = now + leaseMs;
+    const row = dueOnly
+      ? this.leaseDue.get(owner, until, transactionId, now, now)
+      : this.lease.get(owner, until, transactionId, now);
     return row ? toPayment(row) : null;
   }
 
@@ -125,12 +121,33 @@ export class SqlitePaidUnionIdStatements {
   }
 
   markResolved(transactionId: string, owner: string, unionid: string, now: number): boolean {
-    return this.resolveInTransaction({ transactionId, owner, unionid, now });
+    if (this.upsertUnionIdIfLeased.run(unionid, now, transactionId, owner).changes !== 1) {
+      return false;
+    }
+    return this.resolve.run(unionid, now, now, transactionId, owner).changes === 1;
   }
 
-  /** `row` must be a plain object (as `newPaymentRow` makes it): better-sqlite3 binds no other. */
-  private insertRow(row: Payment): boolean {
-    return this.insert.run(row).changes === 1;
+  private insertRow(payment: NewPayment, owner: string | null, untilMs: number | null): boolean {
+    const p = payment;
+    return (
+      this.insert.run(
+        p.transactionId,
+        p.notificationId,
+        p.outTradeNo,
+        p.mchId,
+        p.appId,
+        p.openid,
+        p.amountTotal,
+        p.currency,
+        p.successTimeMs,
+        deadlineOf(p),
+        p.createdAtMs,
+        owner,
+        untilMs,
+        p.createdAtMs,
+        p.createdAtMs,
+      ).changes === 1
+    );
   }
 }
 
