@@ -50,14 +50,18 @@ function createWechatAxios(options: ResolvedWechatAuthOptions): AxiosInstance {
     // Redirects would re-send the token to another origin (the adapter follows none).
     maxRedirects: 0,
   });
-  // axios merges its defaults into every request's config and checks some of them each time:
-  // keep only what this client uses. `transitional` is validated per request (its defaults
-  // apply when it is absent), the XSRF settings are for browsers, and the per-method header
-  // buckets are deep-merged per request although empty.
+  // axios merges its defaults into every request's config and walks every key of the result
+  // several times per request: keep only what this client uses. `transitional` is validated
+  // per request (its defaults apply when it is absent), the XSRF settings are for browsers,
+  // `env` serves form data and the fetch adapter, the body limits are -1 (none, as when
+  // absent), and the per-method header buckets are deep-merged per request although empty.
   const defaults: Partial<typeof instance.defaults> = instance.defaults;
   delete defaults.transitional;
   delete defaults.xsrfCookieName;
   delete defaults.xsrfHeaderName;
+  delete defaults.env;
+  delete defaults.maxContentLength;
+  delete defaults.maxBodyLength;
   instance.defaults.headers = {
     common: { Accept: 'application/json, text/plain, */*' },
   } as unknown as typeof instance.defaults.headers;

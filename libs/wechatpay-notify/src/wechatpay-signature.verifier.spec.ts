@@ -279,6 +279,24 @@ describe('WechatPaySignatureVerifier', () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
+  it('accepts only the exact base64 of the signature, not what Node would also decode to it', () => {
+    const n = notification();
+    const signature = n.headers['Wechatpay-Signature'];
+    expect(signature).toMatch(/[+/]/);
+    expect(signature).toMatch(/==$/);
+    for (const lookalike of [
+      signature.replace(/\+/g, '-').replace(/\//g, '_'), // base64url
+      `${signature.slice(0, -2)}=!`, // junk after the padding
+      `${signature.slice(0, -2)}\n=`, // a line break inside
+    ]) {
+      expect(Buffer.from(lookalike, 'base64')).toEqual(Buffer.from(signature, 'base64'));
+      const headers = { ...n.headers, 'Wechatpay-Signature': lookalike };
+      expect(rejection(() => subject.verify(headers, Buffer.from(n.body))).reason).toBe(
+        'bad-signature',
+      );
+    }
+  });
+
   it('keeps the body and keys out of error messages', () => {
     const n = notification({
       signer: { privateKey: TEST_ATTACKER_KEY.privateKeyPem, serial: TEST_WECHATPAY_PUBLIC_KEY.id },

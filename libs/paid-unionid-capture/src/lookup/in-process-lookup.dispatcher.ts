@@ -36,11 +36,11 @@ export class InProcessLookupDispatcher extends LookupDispatcher {
   }
 
   /**
-   * Fills the free slots with due payments in the next turn: one claim for every lookup that
-   * ended in this turn, instead of slots idle until the poller's next tick.
+   * Fills the free slots with the payments left waiting for one, in the next turn: one claim
+   * for every lookup that ended in this turn, instead of slots idle until the poller's next tick.
    */
   private refillSoon(): void {
-    if (this.refillScheduled) return;
+    if (this.refillScheduled || !this.pool.mayHaveWaiting) return;
     this.refillScheduled = true;
     setImmediate(() => {
       this.refillScheduled = false;

@@ -19,6 +19,10 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
   private reserved = 0;
   private stopping?: Promise<void>;
   private slotFreed?: () => void;
+  /** Counts the payments this pool left waiting in the database for want of a slot. */
+  private leftWaiting = 0;
+  /** `leftWaiting` when a scan last found fewer due payments than it had room for. */
+  private drainedAt = 0;
 
   constructor(
     private readonly payments: PaidUnionIdStore,
@@ -31,14 +35,24 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
     return this.stopping ? 0 : this.settings.concurrency - this.inFlight.size - this.reserved;
   }
 
-  /**
-   * Claims `transactionId` and runs its lookup to the end (a BullMQ job): the one place a job
-   * takes a row's lease. Resolves at once when the row is not claimable (settled, or leased).
-   */
   /** `listener` runs each time a lookup of this pool ends (its slot is free again). */
   onSlotFreed(listener: () => void): void {
     this.slotFreed = listener;
   }
+
+  /**
+   * Whether payments this pool stored without a slot may still wait for one. Other due rows
+   * (retries, other processes' leftovers) are the poller's: a scan when nothing is known to
+   * wait would read every leased pending row for nothing.
+   */
+  get mayHaveWaiting(): boolean {
+    return this.leftWaiting !== this.drainedAt;
+  }
+
+  /**
+   * Claims `transactionId` and runs its lookup to the end (a BullMQ job): the one place a job
+   * takes a row's lease. Resolves at once when the row is not claimable (settled, or leased).
+   */
 
   async claimAndRun(transactionId: string): Promise<void> {
     if (this.stopping) return; // the row is untouched: the poller enqueues it again
@@ -60,6 +74,7 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
    */
   async insertAndRun(payment: NewPayment): Promise<boolean> {
     if (this.capacity <= 0) {
+      this.leftWaiting++;
       return this.payments.insertIfAbsent(payment);
     }
     let stored = false;
@@ -74,6 +89,7 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
   /** Claims and starts one payment's lookup if there is room (the fast path). */
   runOne(transactionId: string): Promise<void> {
     if (this.capacity <= 0) {
+      this.leftWaiting++;
       return Promise.resolve(); // a later scan picks it up
     }
     return this.claimAndStart(1, async () => {
@@ -93,9 +109,13 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
     if (room <= 0) {
       return Promise.resolve();
     }
-    return this.claimAndStart(room, () =>
-      this.payments.claimDue(this.owner, now, this.lookup.leaseMs, room),
-    );
+    const waiting = this.leftWaiting;
+    return this.claimAndStart(room, async () => {
+      const claimed = await this.payments.claimDue(this.owner, now, this.lookup.leaseMs, room);
+      // Nothing left waiting unless more were left while this scan ran.
+      if (claimed.length < room) this.drainedAt = Math.max(this.drainedAt, waiting);
+      return claimed;
+    });
   }
 
   /**
