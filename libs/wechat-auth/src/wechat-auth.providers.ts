@@ -45,7 +45,11 @@ export function createWechatHttpService(): Provider {
 function createWechatAxios(options: ResolvedWechatAuthOptions): AxiosInstance {
   const instance = axios.create({
     // A connection attempt lasts no longer than the attempt it serves.
-    adapter: createUndiciAdapter({ connectTimeoutMs: options.timeoutMs }),
+    adapter: createUndiciAdapter({
+      connectTimeoutMs: options.timeoutMs,
+      // The client reads the status and the body only.
+      responseHeaders: ['content-type'],
+    }),
     timeout: options.timeoutMs,
     // Redirects would re-send the token to another origin (the adapter follows none).
     maxRedirects: 0,

@@ -95,10 +95,12 @@ export class PaymentLookupService {
 
   private queryFor(payment: Payment): PaidUnionIdQuery {
     const { lookupAppIds } = this.settings;
-    const named = lookupAppIds === 'all' || lookupAppIds.has(payment.appId);
-    const base = { openid: payment.openid, ...(named && { appId: payment.appId }) };
+    const { openid } = payment;
+    // Without a named app, the client's default app looks the payment up.
+    const appId =
+      lookupAppIds === 'all' || lookupAppIds.has(payment.appId) ? payment.appId : undefined;
     return this.settings.selector === 'out_trade_no'
-      ? { ...base, mchId: payment.mchId, outTradeNo: payment.outTradeNo }
-      : { ...base, transactionId: payment.transactionId };
+      ? { openid, appId, mchId: payment.mchId, outTradeNo: payment.outTradeNo }
+      : { openid, appId, transactionId: payment.transactionId };
   }
 }

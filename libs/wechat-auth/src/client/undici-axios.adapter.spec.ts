@@ -72,6 +72,18 @@ describe('createUndiciAdapter', () => {
     expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/json?a=1' });
   });
 
+  it('hands axios only the response headers asked for, when asked', async () => {
+    const all = await client.get(`${server.url}/json`);
+    expect(Object.keys(all.headers)).toEqual(
+      expect.arrayContaining(['content-type', 'date', 'connection']),
+    );
+    const picked = await instance({ proxy: false, responseHeaders: ['Content-Type'] }).get(
+      `${server.url}/json`,
+    );
+    expect({ ...picked.headers }).toEqual({ 'content-type': 'application/json' });
+    expect(picked.data).toEqual({ errcode: 0, unionid: 'u-1' });
+  });
+
   it('builds the URL from baseURL and params as axios does', async () => {
     const based = axios.create({ adapter, baseURL: `${server.url}/`, timeout: 2000 });
     await based.get('/json', { params: { openid: 'o x', n: 2 } });

@@ -36,6 +36,12 @@ export interface UndiciAdapterOptions {
    * @default 10000
    */
   connectTimeoutMs?: number;
+  /**
+   * Only these response headers (lower-case names) reach axios; by default all do. axios
+   * normalises every response header on every request (about a microsecond each), so a client
+   * that reads few of them can say which.
+   */
+  responseHeaders?: readonly string[];
 }
 
 /** An axios adapter that owns connection pools: `destroy()` closes them. */
@@ -102,16 +108,18 @@ class UndiciHttpClient {
   private readonly proxyAgents = new Map<string, ProxyAgent>();
   private readonly env: ProxyEnvironment;
   private readonly connector: buildConnector.connector;
+  private readonly responseHeaders: readonly string[] | undefined;
   private closed = false;
 
   constructor(private readonly options: UndiciAdapterOptions) {
     this.env = options.env ?? process.env;
     this.connector = timedConnector(options.connectTimeoutMs ?? 10_000);
+    this.responseHeaders = options.responseHeaders?.map((name) => name.toLowerCase());
   }
 
   request(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
     return new Promise<AxiosResponse>((resolve, reject) => {
-      const exchange = new Exchange(config, resolve, reject);
+      const exchange = new Exchange(config, resolve, reject, this.responseHeaders);
       try {
         this.dispatch(config, exchange);
       } catch (error) {
@@ -275,6 +283,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly config: InternalAxiosRequestConfig,
     private readonly resolve: (response: AxiosResponse) => void,
     private readonly reject: (error: AxiosError) => void,
+    private readonly responseHeaders: readonly string[] | undefined,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -297,6 +306,18 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     this.statusText = statusMessage ?? '';
     this.headers = headers;
+  }
+
+  /** The response's headers as axios gets them: all, or the ones asked for (after decoding). */
+  private visibleHeaders(): IncomingHttpHeaders {
+    const names = this.responseHeaders;
+    if (names === undefined) return this.headers;
+    const visible: IncomingHttpHeaders = {};
+    for (const name of names) {
+      const value = this.headers[name];
+      if (value !== undefined) visible[name] = value;
+    }
+    return visible;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -330,7 +351,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         data: this.body(),
         status: this.status,
         statusText: this.statusText,
-        headers: this.headers,
+        headers: this.visibleHeaders(),
         config: this.config,
         request: this,
       };
