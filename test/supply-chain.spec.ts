@@ -15,6 +15,19 @@ describe('supply chain', () => {
     }
   });
 
+  it('installs one Fastify: the override under @nestjs/platform-fastify is the direct dependency', () => {
+    const manifest = json('package.json') as Record<string, Record<string, string> | undefined>;
+    const lock = json('package-lock.json') as { packages: Record<string, { version?: string }> };
+    const fastify = manifest.dependencies?.fastify;
+    expect(manifest.overrides?.fastify).toBe(fastify);
+    const copies = Object.entries(lock.packages).filter(([path]) =>
+      path.endsWith('node_modules/fastify'),
+    );
+    expect(copies).toEqual([
+      ['node_modules/fastify', expect.objectContaining({ version: fastify })],
+    ]);
+  });
+
   it('pins every dependency to an exact version', () => {
     const manifest = json('package.json') as Record<string, Record<string, string> | undefined>;
     for (const field of ['dependencies', 'devDependencies']) {
