@@ -53,7 +53,6 @@ export class LocalLookupPool implements BeforeApplicationShutdown {
    * Claims `transactionId` and runs its lookup to the end (a BullMQ job): the one place a job
    * takes a row's lease. Resolves at once when the row is not claimable (settled, or leased).
    */
-
   async claimAndRun(transactionId: string): Promise<void> {
     if (this.stopping) return; // the row is untouched: the poller enqueues it again
     const payment = await this.payments.claimOne(

@@ -127,27 +127,28 @@ export class SqlitePaidUnionIdStatements {
     return this.resolve.run(unionid, now, now, transactionId, owner).changes === 1;
   }
 
+  /** Binds in the order of the INSERT's placeholders. */
   private insertRow(payment: NewPayment, owner: string | null, untilMs: number | null): boolean {
-    const p = payment;
-    return (
-      this.insert.run(
-        p.transactionId,
-        p.notificationId,
-        p.outTradeNo,
-        p.mchId,
-        p.appId,
-        p.openid,
-        p.amountTotal,
-        p.currency,
-        p.successTimeMs,
-        deadlineOf(p),
-        p.createdAtMs,
-        owner,
-        untilMs,
-        p.createdAtMs,
-        p.createdAtMs,
-      ).changes === 1
+    const { transactionId, notificationId, outTradeNo, mchId, appId, openid } = payment;
+    const { amountTotal, currency, successTimeMs, createdAtMs } = payment;
+    const { changes } = this.insert.run(
+      transactionId,
+      notificationId,
+      outTradeNo,
+      mchId,
+      appId,
+      openid,
+      amountTotal,
+      currency,
+      successTimeMs,
+      deadlineOf(payment),
+      createdAtMs, // next_attempt_at_ms
+      owner,
+      untilMs,
+      createdAtMs,
+      createdAtMs, // updated_at_ms
     );
+    return changes === 1;
   }
 }
 
